@@ -1,0 +1,71 @@
+import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { KeygateError, badRequest } from "./errors";
+import type { AppEnv } from "./env";
+import { newId } from "./ids";
+import { unkeyError } from "./dialects/unkey";
+import { registerRoutes } from "./routes";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** Turns a zod failure into a 400 that names the field. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const field = issue?.path.length ? issue.path.join(".") : result.target;
+  throw badRequest(`${field}: ${issue?.message ?? "invalid"}`);
+};
+
+/** Any error, as a KeygateError: the one type each dialect knows how to render. */
+export function toKeygateError(err: unknown): KeygateError {
+  if (err instanceof KeygateError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new KeygateError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    if (err.status === 400) return badRequest(`${err.message}.`);
+    if (err.status === 401) return new KeygateError("UNAUTHORIZED", err.message);
+  }
+  console.error("unexpected error", err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  return new KeygateError("INTERNAL_SERVER_ERROR", "Something went wrong on our side; the request may not have been applied.");
+}
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", newId("req"));
+    c.header("Unkey-Request-Id", c.get("requestId"));
+    await next();
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new KeygateError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  registerRoutes(app);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Keygate",
+      version: "1.0.0",
+      description: "API keys issued, verified and metered at the edge. Speaks the Unkey v1 HTTP API.",
+    },
+  });
+
+  app.notFound((c) => unkeyError(c, new KeygateError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.onError((err, c: Context<AppEnv>) => renderError(c, toKeygateError(err)));
+  return app;
+}
+
+/** Each dialect's routes set their renderer; everything else speaks Unkey's envelope. */
+function renderError(c: Context<AppEnv>, err: KeygateError): Response {
+  const render = c.get("renderError");
+  return render ? render(c, err) : unkeyError(c, err);
+}

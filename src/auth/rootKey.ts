@@ -1,0 +1,64 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { hashKey } from "../crypto/keys";
+import { KeygateError, dependency } from "../errors";
+import type { AppEnv, Env } from "../env";
+import { grants } from "./permissions";
+
+export const DEFAULT_WORKSPACE = "ws_default";
+export const BOOTSTRAP_ROOT_KEY_ID = "root_bootstrap";
+
+export interface RootKeyContext {
+  id: string;
+  workspaceId: string;
+  permissions: string[];
+}
+
+let bootstrapHash: { secret: string; hash: string } | undefined;
+
+function isBootstrapKey(env: Env, hash: string): boolean {
+  if (!env.ROOT_KEY) return false;
+  if (bootstrapHash?.secret !== env.ROOT_KEY) bootstrapHash = { secret: env.ROOT_KEY, hash: hashKey(env.ROOT_KEY) };
+  return bootstrapHash.hash === hash;
+}
+
+/** The Bearer token of a request, or undefined when the header is missing or malformed. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+/** Authenticates management calls: the ROOT_KEY variable, or a root key stored in D1. */
+export function requireRootKey(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    if (!token) {
+      throw new KeygateError("UNAUTHORIZED", "Send a root key as `Authorization: Bearer <root key>`.");
+    }
+    if (token.length > 1024) throw new KeygateError("UNAUTHORIZED", "The root key is not valid.");
+    const hash = hashKey(token);
+    if (isBootstrapKey(c.env, hash)) {
+      c.set("rootKey", { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"] });
+      return next();
+    }
+    const row = await dependency("D1", () =>
+      c.env.DB.prepare("SELECT id, workspace_id, permissions, expires FROM root_keys WHERE hash = ? AND deleted_at IS NULL")
+        .bind(hash)
+        .first<{ id: string; workspace_id: string; permissions: string; expires: number | null }>(),
+    );
+    if (!row || (row.expires !== null && row.expires <= Date.now())) {
+      const hint = c.env.ROOT_KEY ? "" : " No ROOT_KEY is configured: set it with `wrangler secret put ROOT_KEY` (or `--var ROOT_KEY:…` locally).";
+      throw new KeygateError("UNAUTHORIZED", `The root key is not valid.${hint}`);
+    }
+    c.set("rootKey", { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions) });
+    return next();
+  };
+}
+
+/** Passes when the root key holds any one of the given permissions; otherwise 403. */
+export function requirePermission(c: Context<AppEnv>, ...anyOf: string[]): RootKeyContext {
+  const rootKey = c.get("rootKey");
+  if (!anyOf.some((permission) => grants(rootKey.permissions, permission))) {
+    throw new KeygateError("INSUFFICIENT_PERMISSIONS", `This root key needs the permission ${anyOf.join(" or ")}.`);
+  }
+  return rootKey;
+}

@@ -1,0 +1,40 @@
+import { KeygateError, dependency } from "../errors";
+import type { Env } from "../env";
+import { newId } from "../ids";
+
+export function keyState(env: Env, keyId: string) {
+  return env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
+}
+
+/**
+ * Runs a D1 write that changes what verify must answer for these keys, so that the very next
+ * verify anywhere sees it: each key's Durable Object is fenced first (it reads D1 afresh until
+ * released), then D1 is written, then the fences are released. If a fence cannot be placed,
+ * nothing is written. If a release is lost, the fence lapses on its own (MAX_FENCE_MS), during
+ * which verifies are merely slower, never stale.
+ */
+export async function writeFenced<T>(env: Env, keyIds: string[], write: () => Promise<T>): Promise<T> {
+  const token = newId("req");
+  const unique = [...new Set(keyIds)];
+  const FAN_OUT = 50;
+  const fenced: string[] = [];
+  try {
+    for (let i = 0; i < unique.length; i += FAN_OUT) {
+      const batch = unique.slice(i, i + FAN_OUT);
+      await Promise.all(batch.map((keyId) => keyState(env, keyId).fence(token)));
+      fenced.push(...batch);
+    }
+  } catch (err) {
+    await releaseAll(env, fenced, token);
+    throw new KeygateError("SERVICE_UNAVAILABLE", "A key's Durable Object is unavailable; nothing was changed. Retry shortly.", { cause: err });
+  }
+  try {
+    return await dependency("D1", write);
+  } finally {
+    await releaseAll(env, unique, token);
+  }
+}
+
+async function releaseAll(env: Env, keyIds: string[], token: string): Promise<void> {
+  await Promise.allSettled(keyIds.map((keyId) => keyState(env, keyId).release(token)));
+}

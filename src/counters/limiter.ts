@@ -1,0 +1,37 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import type { RatelimitState } from "../verify/decide";
+import { attemptCharges, refundCharges, type LimitCharge } from "./windows";
+
+export interface LimitOutcome {
+  allowed: boolean;
+  denied?: string;
+  states: Record<string, RatelimitState>;
+  chargedAt: number;
+}
+
+/**
+ * Sliding-window limits that are not one key's: an identity's limits, shared by all its keys
+ * (named `identity:<id>`), and standalone `ratelimits.limit` identifiers
+ * (`ns:<workspace>:<namespace>:<identifier>`).
+ */
+export class Limiter extends DurableObject<Env> {
+  consume(charges: LimitCharge[]): LimitOutcome {
+    const now = Date.now();
+    const attempt = attemptCharges(this.ctx.storage.kv, charges, now);
+    if (attempt.allowed) attempt.commit();
+    return { allowed: attempt.allowed, denied: attempt.denied, states: attempt.states, chargedAt: now };
+  }
+
+  refund(charges: LimitCharge[], chargedAt: number): void {
+    refundCharges(this.ctx.storage.kv, charges, chargedAt);
+  }
+}
+
+export function identityLimiterName(identityId: string): string {
+  return `identity:${identityId}`;
+}
+
+export function namespaceLimiterName(workspaceId: string, namespace: string, identifier: string): string {
+  return `ns:${workspaceId}:${namespace}:${identifier}`;
+}

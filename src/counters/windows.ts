@@ -1,0 +1,52 @@
+import type { LimitConfig } from "../store/policy";
+import type { RatelimitState } from "../verify/decide";
+import { checkWindow, refundWindow, type WindowState } from "./window";
+
+export interface LimitCharge {
+  name: string;
+  config: LimitConfig;
+  cost: number;
+}
+
+export interface ChargeAttempt {
+  allowed: boolean;
+  /** The first limit that denied. */
+  denied?: string;
+  states: Record<string, RatelimitState>;
+  /** Stores the charges; call only when the whole verify is admitted. */
+  commit(): void;
+}
+
+const windowKey = (name: string) => `window:${name}`;
+
+/**
+ * Checks several limits at once, all or nothing, against a Durable Object's synchronous
+ * storage. Nothing awaits between the check and the commit, so no other request can slip in.
+ */
+export function attemptCharges(storage: SyncKvStorage, charges: LimitCharge[], now: number): ChargeAttempt {
+  const checks = charges.map((charge) => ({
+    charge,
+    check: checkWindow(storage.get<WindowState>(windowKey(charge.name)), charge.config, charge.cost, now),
+  }));
+  const denied = checks.find(({ check }) => !check.allowed);
+  const states: Record<string, RatelimitState> = {};
+  for (const { charge, check } of checks) {
+    states[charge.name] = { limit: check.limit, remaining: check.remaining, reset: check.reset };
+  }
+  return {
+    allowed: !denied,
+    denied: denied?.charge.name,
+    states,
+    commit() {
+      for (const { charge, check } of checks) storage.put(windowKey(charge.name), check.next);
+    },
+  };
+}
+
+/** Takes back charges committed at `chargedAt` when a later step of the same verify denied. */
+export function refundCharges(storage: SyncKvStorage, charges: LimitCharge[], chargedAt: number): void {
+  for (const charge of charges) {
+    const state = storage.get<WindowState>(windowKey(charge.name));
+    if (state) storage.put(windowKey(charge.name), refundWindow(state, charge.cost, chargedAt));
+  }
+}

@@ -1,0 +1,34 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { base58 } from "./base58";
+
+export const DEFAULT_BYTE_LENGTH = 16;
+
+export interface IssuedKey {
+  /** Shown once to the caller, never stored. */
+  plaintext: string;
+  hash: string;
+  start: string;
+  last4: string;
+}
+
+/** A new key: optional readable prefix + base58 of CSPRNG bytes. Only its hash is kept. */
+export function issueKey(prefix: string | undefined, byteLength = DEFAULT_BYTE_LENGTH): IssuedKey {
+  const secret = base58(crypto.getRandomValues(new Uint8Array(byteLength)));
+  const plaintext = prefix ? `${prefix}_${secret}` : secret;
+  return {
+    plaintext,
+    hash: hashKey(plaintext),
+    start: plaintext.slice(0, (prefix ? prefix.length + 1 : 0) + 4),
+    last4: plaintext.slice(-4),
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** Base64 of the SHA-256 of the key: the only form in which a key is stored or cached. */
+export function hashKey(plaintext: string): string {
+  const digest = sha256(encoder.encode(plaintext));
+  let binary = "";
+  for (const byte of digest) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -1,0 +1,6 @@
+import { createApp } from "./app";
+
+export { KeyState } from "./counters/keyState";
+export { Limiter } from "./counters/limiter";
+
+export default createApp();

@@ -1,0 +1,121 @@
+import { z } from "@hono/zod-openapi";
+import { permissionQueryError, type PermissionQuery } from "../verify/permissionQuery";
+
+const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "BAD_REQUEST" }),
+      docs: z.string(),
+      message: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorBody } } });
+
+/** The error statuses every Unkey-style route may answer. */
+export const errorResponses = {
+  400: errorResponse("The request is malformed; `message` names the field."),
+  401: errorResponse("The root key is missing or not valid."),
+  403: errorResponse("The root key lacks a permission this call needs."),
+  404: errorResponse("The resource does not exist in this workspace."),
+  409: errorResponse("The resource already exists."),
+  412: errorResponse("The resource is in a state that forbids this change."),
+  413: errorResponse("The body is too large."),
+  429: errorResponse("Too many requests."),
+  500: errorResponse("Unexpected failure."),
+  503: errorResponse("A dependency (D1, KV or a Durable Object) is unavailable; nothing was applied."),
+} as const;
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  200: { description, content: { "application/json": { schema } } },
+  ...errorResponses,
+});
+
+export const id = z.string().min(1).max(256);
+export const name = z.string().min(1).max(256);
+export const meta = z.record(z.string(), z.unknown()).openapi({ example: { plan: "pro" } });
+export const cost = z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000);
+export const limit = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000_000);
+export const duration = z
+  .number()
+  .int("must be a whole number")
+  .min(1000, "must be at least 1000 ms")
+  .max(366 * 24 * 60 * 60 * 1000, "must be at most a year");
+export const unixMs = z.number().int().min(0).max(8.64e15);
+/** Keys up to 255 random bytes plus a prefix fit well within this. */
+export const plaintextKey = z.string().min(1, "must not be empty").max(1024, "is longer than any key Keygate issues");
+
+export const namedLimit = z.strictObject({ name, limit, duration });
+
+export const refill = z.strictObject({
+  interval: z.enum(["daily", "monthly"]),
+  amount: z.number().int().min(1, "must be at least 1"),
+  refillDay: z.number().int().min(1, "must be between 1 and 31").max(31, "must be between 1 and 31").optional(),
+});
+
+export const keyRatelimit = z.strictObject({
+  async: z.boolean().optional(),
+  type: z.enum(["fast", "consistent"]).optional(),
+  limit,
+  duration: duration.optional(),
+  refillRate: z.number().int().min(1).optional(),
+  refillInterval: duration.optional(),
+});
+
+export const permissionQuery = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const error = permissionQueryError(value);
+    if (error) ctx.addIssue({ code: "custom", message: error });
+  })
+  .transform((value) => value as PermissionQuery)
+  .openapi({
+    description: "A permission name, or nested `{and: [...]}` / `{or: [...]}` groups of queries.",
+    example: { and: ["dns.record.read", { or: ["dns.record.update", "admin"] }] },
+  });
+
+/** A page of a list: `limit` up to 100, `cursor` from the previous page. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+  cursor: z.string().max(256).optional(),
+};
+
+export const keySchema = z
+  .object({
+    id: z.string(),
+    start: z.string(),
+    workspaceId: z.string(),
+    apiId: z.string().optional(),
+    name: z.string().optional(),
+    ownerId: z.string().optional(),
+    meta: meta.optional(),
+    createdAt: z.number(),
+    updatedAt: z.number().optional(),
+    expires: z.number().optional(),
+    remaining: z.number().optional(),
+    refill: z
+      .object({
+        interval: z.enum(["daily", "monthly"]),
+        amount: z.number(),
+        refillDay: z.number().nullable().optional(),
+        lastRefillAt: z.number().optional(),
+      })
+      .optional(),
+    ratelimit: z.object({ async: z.boolean(), type: z.enum(["fast", "consistent"]).optional(), limit: z.number(), duration: z.number() }).optional(),
+    roles: z.array(z.string()).optional(),
+    permissions: z.array(z.string()).optional(),
+    enabled: z.boolean().optional(),
+    environment: z.string().optional(),
+    ipAllowlist: z.array(z.string()).optional(),
+    revokedAt: z.number().optional(),
+    revokeReason: z.string().optional(),
+    identity: z.object({ id: z.string(), externalId: z.string(), meta: meta.optional() }).optional(),
+  })
+  .openapi("Key");

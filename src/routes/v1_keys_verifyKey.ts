@@ -1,0 +1,91 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import type { VerifyResult } from "../verify/decide";
+import { verifyKey } from "../verify/service";
+import { cost, duration, id, jsonBody, jsonResponse, limit, meta, name, permissionQuery, plaintextKey } from "./schemas";
+
+const request = z
+  .strictObject({
+    apiId: id.optional().openapi({ description: "When set, a key of another api is not valid (`FORBIDDEN`)." }),
+    key: plaintextKey.openapi({ example: "sk_1234" }),
+    tags: z.array(z.string().max(128)).max(20).optional(),
+    authorization: z.strictObject({ permissions: permissionQuery.nullable().optional() }).optional(),
+    remaining: z.strictObject({ cost: cost.optional() }).optional().openapi({ description: "Credits to consume (default 1; 0 = free)." }),
+    ratelimit: z.strictObject({ cost: cost.optional() }).optional(),
+    ratelimits: z
+      .array(z.strictObject({ name, cost: cost.optional(), limit: limit.optional(), duration: duration.optional() }))
+      .max(10)
+      .optional(),
+    environment: z.string().min(1).max(256).optional().openapi({ description: "When set, the key must belong to this environment." }),
+  })
+  .openapi("V1KeysVerifyKeyRequest");
+
+const response = z
+  .object({
+    keyId: z.string().optional(),
+    valid: z.boolean(),
+    name: z.string().optional(),
+    ownerId: z.string().optional(),
+    meta: meta.optional(),
+    expires: z.number().optional(),
+    ratelimit: z.object({ limit: z.number(), remaining: z.number(), reset: z.number() }).optional(),
+    remaining: z.number().optional(),
+    code: z.enum(["VALID", "NOT_FOUND", "FORBIDDEN", "USAGE_EXCEEDED", "RATE_LIMITED", "UNAUTHORIZED", "DISABLED", "INSUFFICIENT_PERMISSIONS", "EXPIRED"]),
+    enabled: z.boolean().optional(),
+    permissions: z.array(z.string()).optional(),
+    roles: z.array(z.string()).optional(),
+    environment: z.string().optional(),
+    identity: z.object({ id: z.string(), externalId: z.string(), meta: meta }).optional(),
+    requestId: z.string(),
+  })
+  .openapi("V1KeysVerifyKeyResponse");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/keys.verifyKey",
+  tags: ["keys"],
+  summary: "Verify a key: always 200 with `valid` and `code` for any well-formed request.",
+  request: { body: jsonBody(request) },
+  responses: jsonResponse(response, "The verification result."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const result = await verifyKey(
+      c.env,
+      {
+        key: body.key,
+        apiId: body.apiId,
+        permissions: body.authorization?.permissions ?? undefined,
+        creditCost: body.remaining?.cost ?? 1,
+        ratelimitCost: body.ratelimit?.cost ?? 1,
+        ratelimits: body.ratelimits,
+        environment: body.environment,
+        clientIp: c.req.header("cf-connecting-ip"),
+      },
+      c.executionCtx,
+    );
+    return c.json({ ...unkeyVerifyFields(result), requestId: c.get("requestId") }, 200);
+  });
+}
+
+/** The Unkey v1 fields of a verify outcome. */
+export function unkeyVerifyFields(result: VerifyResult) {
+  return {
+    keyId: result.keyId,
+    valid: result.valid,
+    name: result.name,
+    ownerId: result.ownerId,
+    meta: result.meta,
+    expires: result.expires,
+    ratelimit: result.ratelimit,
+    remaining: result.remaining,
+    code: result.code,
+    enabled: result.enabled,
+    permissions: result.permissions,
+    roles: result.roles,
+    environment: result.environment,
+    identity: result.identity,
+  };
+}

@@ -1,0 +1,63 @@
+import { dependency } from "../errors";
+import type { Env } from "../env";
+import { LruCache } from "./lru";
+
+/**
+ * What a key's hash resolves to. Every field here is fixed for the key's whole life, so it can be
+ * cached anywhere without going stale: whether the key is still usable (deleted, disabled,
+ * revoked, expired, its permissions…) is decided by the key's Durable Object on every verify.
+ */
+export interface KeyRef {
+  keyId: string;
+  apiId: string;
+  workspaceId: string;
+}
+
+/** Bounded so an isolate's memory stays small (~200 bytes an entry: ~2 MB at the bound). */
+export const KEY_CACHE_ENTRIES = 10_000;
+const FOUND_TTL_MS = 10 * 60_000;
+/** An unknown hash can only become known if someone guessed a key before it was issued. */
+const UNKNOWN_TTL_MS = 30_000;
+const KV_TTL_SECONDS = 24 * 60 * 60;
+
+const isolateCache = new LruCache<KeyRef | null>(KEY_CACHE_ENTRIES, FOUND_TTL_MS);
+
+/** hash → key: in-isolate LRU, then KV, then D1 (the source of truth). */
+export async function lookupKeyByHash(env: Env, hash: string, ctx?: Pick<ExecutionContext, "waitUntil">): Promise<KeyRef | null> {
+  const cached = isolateCache.get(hash);
+  if (cached !== undefined) return cached;
+
+  // KV is only a cache: if it fails, D1 still answers.
+  const fromKv = await env.KEY_CACHE.get<KeyRef>(kvKey(hash), "json").catch(() => null);
+  if (fromKv) {
+    isolateCache.set(hash, fromKv);
+    return fromKv;
+  }
+
+  const row = await dependency("D1", () =>
+    env.DB.prepare("SELECT id, api_id, workspace_id FROM keys WHERE hash = ? AND deleted_at IS NULL")
+      .bind(hash)
+      .first<{ id: string; api_id: string; workspace_id: string }>(),
+  );
+  if (!row) {
+    isolateCache.set(hash, null, UNKNOWN_TTL_MS);
+    return null;
+  }
+  const ref: KeyRef = { keyId: row.id, apiId: row.api_id, workspaceId: row.workspace_id };
+  isolateCache.set(hash, ref);
+  const write = env.KEY_CACHE.put(kvKey(hash), JSON.stringify(ref), { expirationTtl: KV_TTL_SECONDS }).catch(() => {});
+  if (ctx) ctx.waitUntil(write);
+  return ref;
+}
+
+/** Drops a deleted key's entry so caches do not keep garbage (correctness never depends on it). */
+export async function forgetKeyHash(env: Env, hash: string): Promise<void> {
+  isolateCache.delete(hash);
+  await env.KEY_CACHE.delete(kvKey(hash)).catch(() => {});
+}
+
+export function isolateCacheSize(): number {
+  return isolateCache.size;
+}
+
+const kvKey = (hash: string) => `keyhash:${hash}`;

@@ -1,0 +1,159 @@
+import type { Env } from "../env";
+
+export interface LimitConfig {
+  limit: number;
+  duration: number;
+}
+
+export interface RefillConfig {
+  interval: "daily" | "monthly";
+  amount: number;
+  refillDay: number | null;
+}
+
+/**
+ * Everything verify needs to know about a key, as D1 has it. The key's Durable Object holds
+ * this snapshot in memory and reloads it whenever management changes the key.
+ */
+export interface KeyPolicy {
+  id: string;
+  workspaceId: string;
+  apiId: string;
+  /** Soft-deleted key, or a key of a deleted api. */
+  deleted: boolean;
+  enabled: boolean;
+  revokedAt: number | null;
+  expires: number | null;
+  name: string | null;
+  ownerId: string | null;
+  meta: Record<string, unknown> | null;
+  environment: string | null;
+  tier: string | null;
+  createdAt: number;
+  permissions: string[];
+  roles: string[];
+  identity: { id: string; externalId: string; meta: Record<string, unknown>; tier: string | null } | null;
+  /** The key's own `ratelimit` field, applied on every verify under the name "default". */
+  ratelimit: LimitConfig | null;
+  keyLimits: Record<string, LimitConfig>;
+  identityLimits: Record<string, LimitConfig>;
+  /** Credits as management last set them; null = unlimited. The live count is the Durable Object's. */
+  credits: { remaining: number; version: number; setAt: number } | null;
+  refill: RefillConfig | null;
+  /** The key's allowlist, then the api's: a request must pass both (empty = any address). */
+  ipAllowlists: string[][];
+}
+
+interface KeyRow {
+  id: string;
+  workspace_id: string;
+  api_id: string;
+  deleted_at: number | null;
+  api_deleted_at: number | null;
+  enabled: number;
+  revoked_at: number | null;
+  expires: number | null;
+  name: string | null;
+  owner_id: string | null;
+  meta: string | null;
+  environment: string | null;
+  tier: string | null;
+  created_at: number;
+  remaining: number | null;
+  credits_version: number;
+  credits_set_at: number | null;
+  refill_interval: "daily" | "monthly" | null;
+  refill_amount: number | null;
+  refill_day: number | null;
+  ratelimit_limit: number | null;
+  ratelimit_duration: number | null;
+  ip_allowlist: string;
+  api_ip_allowlist: string;
+  identity_id: string | null;
+  identity_external_id: string | null;
+  identity_meta: string | null;
+  identity_tier: string | null;
+}
+
+/** Loads a key's policy from D1 in one round trip; null when the key never existed. */
+export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy | null> {
+  const [keyResult, permissionResult, roleResult, limitResult] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT k.*, a.deleted_at AS api_deleted_at, a.ip_allowlist AS api_ip_allowlist,
+              i.external_id AS identity_external_id, i.meta AS identity_meta, i.tier AS identity_tier
+         FROM keys k
+         JOIN apis a ON a.id = k.api_id
+         LEFT JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
+        WHERE k.id = ?1`,
+    ).bind(keyId),
+    env.DB.prepare(
+      `SELECT p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
+       UNION
+       SELECT p.name FROM keys_roles kr
+         JOIN roles_permissions rp ON rp.role_id = kr.role_id
+         JOIN permissions p ON p.id = rp.permission_id
+        WHERE kr.key_id = ?1
+       ORDER BY 1`,
+    ).bind(keyId),
+    env.DB.prepare(
+      "SELECT r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id = ?1 ORDER BY r.name",
+    ).bind(keyId),
+    env.DB.prepare(
+      `SELECT rl.name, rl."limit" AS "limit", rl.duration, rl.key_id FROM ratelimits rl
+        WHERE rl.key_id = ?1
+           OR rl.identity_id = (SELECT k.identity_id FROM keys k
+                                  JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
+                                 WHERE k.id = ?1)`,
+    ).bind(keyId),
+  ]);
+  const row = keyResult!.results[0] as KeyRow | undefined;
+  if (!row) return null;
+
+  const keyLimits: Record<string, LimitConfig> = {};
+  const identityLimits: Record<string, LimitConfig> = {};
+  for (const limit of limitResult!.results as { name: string; limit: number; duration: number; key_id: string | null }[]) {
+    (limit.key_id ? keyLimits : identityLimits)[limit.name] = { limit: limit.limit, duration: limit.duration };
+  }
+
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    apiId: row.api_id,
+    deleted: row.deleted_at !== null || row.api_deleted_at !== null,
+    enabled: row.enabled === 1,
+    revokedAt: row.revoked_at,
+    expires: row.expires,
+    name: row.name,
+    ownerId: row.owner_id,
+    meta: row.meta ? JSON.parse(row.meta) : null,
+    environment: row.environment,
+    tier: row.tier,
+    createdAt: row.created_at,
+    permissions: (permissionResult!.results as { name: string }[]).map((p) => p.name),
+    roles: (roleResult!.results as { name: string }[]).map((r) => r.name),
+    identity:
+      row.identity_id && row.identity_external_id !== null
+        ? {
+            id: row.identity_id,
+            externalId: row.identity_external_id,
+            meta: JSON.parse(row.identity_meta ?? "{}"),
+            tier: row.identity_tier,
+          }
+        : null,
+    ratelimit:
+      row.ratelimit_limit !== null && row.ratelimit_duration !== null
+        ? { limit: row.ratelimit_limit, duration: row.ratelimit_duration }
+        : null,
+    keyLimits,
+    identityLimits,
+    credits:
+      row.remaining === null
+        ? null
+        : { remaining: row.remaining, version: row.credits_version, setAt: row.credits_set_at ?? row.created_at },
+    refill:
+      row.refill_interval && row.refill_amount !== null
+        ? { interval: row.refill_interval, amount: row.refill_amount, refillDay: row.refill_day }
+        : null,
+    ipAllowlists: [JSON.parse(row.ip_allowlist), JSON.parse(row.api_ip_allowlist)].filter((list) => list.length > 0),
+  };
+}
