@@ -1,8 +1,7 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { hashKey } from "../crypto/keys";
 import { KeygateError, dependency } from "../errors";
 import type { AppEnv, Env } from "../env";
-import { grants } from "./permissions";
 
 export const DEFAULT_WORKSPACE = "ws_default";
 export const BOOTSTRAP_ROOT_KEY_ID = "root_bootstrap";
@@ -52,13 +51,4 @@ export function requireRootKey(): MiddlewareHandler<AppEnv> {
     c.set("rootKey", { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions) });
     return next();
   };
-}
-
-/** Passes when the root key holds any one of the given permissions; otherwise 403. */
-export function requirePermission(c: Context<AppEnv>, ...anyOf: string[]): RootKeyContext {
-  const rootKey = c.get("rootKey");
-  if (!anyOf.some((permission) => grants(rootKey.permissions, permission))) {
-    throw new KeygateError("INSUFFICIENT_PERMISSIONS", `This root key needs the permission ${anyOf.join(" or ")}.`);
-  }
-  return rootKey;
 }

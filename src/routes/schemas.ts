@@ -109,13 +109,32 @@ export const keySchema = z
       })
       .optional(),
     ratelimit: z.object({ async: z.boolean(), type: z.enum(["fast", "consistent"]).optional(), limit: z.number(), duration: z.number() }).optional(),
+    ratelimits: z.array(namedLimit).optional().openapi({ description: "The key's named limits." }),
     roles: z.array(z.string()).optional(),
     permissions: z.array(z.string()).optional(),
     enabled: z.boolean().optional(),
     environment: z.string().optional(),
+    tier: z.string().optional(),
     ipAllowlist: z.array(z.string()).optional(),
     revokedAt: z.number().optional(),
     revokeReason: z.string().optional(),
     identity: z.object({ id: z.string(), externalId: z.string(), meta: meta.optional() }).optional(),
   })
   .openapi("Key");
+
+export const ipAllowlist = z
+  .array(z.string().min(1).max(64))
+  .max(100)
+  .openapi({ description: "IPv4/IPv6 addresses and CIDR ranges; empty allows any address.", example: ["203.0.113.0/24", "2001:db8::/32"] });
+
+export const keyPrefixes = z
+  .record(z.string().min(1).max(64), z.string().regex(/^[A-Za-z0-9_]{1,16}$/, "a prefix is 1-16 letters, digits or _"))
+  .openapi({ description: "Default key prefix per environment, used when createKey gives an environment and no prefix.", example: { production: "ks_prod", development: "ks_dev" } });
+
+/** A permission or role named by id or by name; `create: true` makes a missing name. */
+export const rbacRef = z.strictObject({
+  id: id.optional(),
+  name: name.optional(),
+  slug: name.optional(),
+  create: z.boolean().optional(),
+});

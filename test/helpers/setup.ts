@@ -1,14 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll } from "vitest";
 
-declare global {
-  namespace Cloudflare {
-    interface Env {
-      TEST_SCHEMA: string;
-    }
-  }
-}
-
 beforeAll(async () => {
   const statements: string[] = JSON.parse(env.TEST_SCHEMA);
   await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));

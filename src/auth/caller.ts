@@ -1,0 +1,36 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { grants } from "./permissions";
+import { KeygateError } from "../errors";
+
+/** Who is making a management call, as services see it: no Hono types past the route. */
+export interface Caller {
+  workspaceId: string;
+  rootKeyId: string;
+  permissions: string[];
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function callerOf(c: Context<AppEnv>): Caller {
+  const rootKey = c.get("rootKey");
+  return {
+    workspaceId: rootKey.workspaceId,
+    rootKeyId: rootKey.id,
+    permissions: rootKey.permissions,
+    ip: c.req.header("cf-connecting-ip") ?? null,
+    userAgent: c.req.header("user-agent")?.slice(0, 512) ?? null,
+  };
+}
+
+/** Passes when the caller holds any one of the permissions; otherwise 403 naming them. */
+export function authorize(caller: Caller, ...anyOf: string[]): void {
+  if (!anyOf.some((permission) => grants(caller.permissions, permission))) {
+    throw new KeygateError("INSUFFICIENT_PERMISSIONS", `This root key needs the permission ${anyOf.join(" or ")}.`);
+  }
+}
+
+/** `api.*.<action>` or `api.<apiId>.<action>`. */
+export function apiPermission(apiId: string, action: string): string[] {
+  return [`api.*.${action}`, `api.${apiId}.${action}`];
+}

@@ -1,0 +1,29 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { getApi } from "../services/apis";
+import { id, jsonResponse } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/apis.getApi",
+  tags: ["apis"],
+  summary: "Read an api.",
+  middleware: [requireRootKey()] as const,
+  request: { query: z.object({ apiId: id }) },
+  responses: jsonResponse(
+    z.object({
+      id: z.string(),
+      workspaceId: z.string(),
+      name: z.string().optional(),
+      ipAllowlist: z.array(z.string()),
+      keyPrefixes: z.record(z.string(), z.string()),
+    }),
+    "The api.",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await getApi(c.env, callerOf(c), c.req.valid("query").apiId), 200));
+}

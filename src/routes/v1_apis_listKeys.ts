@@ -1,0 +1,32 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { listKeys } from "../services/keys";
+import { id, jsonResponse, keySchema, pageQuery } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/apis.listKeys",
+  tags: ["apis"],
+  summary: "List an api's keys, a page at a time.",
+  middleware: [requireRootKey()] as const,
+  request: {
+    query: z.object({
+      apiId: id,
+      ...pageQuery,
+      ownerId: z.string().max(256).optional(),
+      externalId: z.string().max(256).optional(),
+      decrypt: z.enum(["true", "false"]).optional(),
+      revalidateKeysCache: z.enum(["true", "false"]).optional(),
+    }),
+  },
+  responses: jsonResponse(
+    z.object({ keys: z.array(keySchema), cursor: z.string().optional(), total: z.number() }),
+    "A page of keys; pass `cursor` to get the next.",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await listKeys(c.env, callerOf(c), c.req.valid("query")), 200));
+}

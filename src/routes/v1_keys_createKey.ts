@@ -1,0 +1,46 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { createKey } from "../services/keys";
+import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimit, refill, unixMs } from "./schemas";
+
+const request = z.strictObject({
+  apiId: id,
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,16}$/, "a prefix is 1-16 letters, digits or _")
+    .optional()
+    .openapi({ description: "Readable prefix; the key is `<prefix>_<random>`.", example: "sk_live" }),
+  name: name.optional(),
+  byteLength: z.number().int().min(16, "must be at least 16").max(255, "must be at most 255").optional().openapi({ description: "Random bytes in the key (default 16)." }),
+  ownerId: z.string().min(1).max(256).optional().openapi({ deprecated: true, description: "Use externalId." }),
+  externalId: z.string().min(1).max(256).optional().openapi({ description: "Links the key to this identity, creating it if needed." }),
+  meta: meta.optional(),
+  roles: z.array(name).max(100).optional(),
+  permissions: z.array(name).max(1000).optional(),
+  expires: unixMs.optional(),
+  remaining: z.number().int().min(0).optional().openapi({ description: "Credits; each verify consumes `remaining.cost` of them." }),
+  refill: refill.optional(),
+  ratelimit: keyRatelimit.optional(),
+  ratelimits: z.array(namedLimit).max(20).optional().openapi({ description: "Named limits, requested by name on verify." }),
+  enabled: z.boolean().optional(),
+  recoverable: z.boolean().optional(),
+  environment: z.string().min(1).max(256).optional(),
+  ipAllowlist: ipAllowlist.optional(),
+  tier: z.string().min(1).max(64).optional(),
+});
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/keys.createKey",
+  tags: ["keys"],
+  summary: "Issue a key. The plaintext is in this answer only; Keygate stores its hash.",
+  middleware: [requireRootKey()] as const,
+  request: { body: jsonBody(request) },
+  responses: jsonResponse(z.object({ keyId: z.string(), key: z.string() }), "The new key."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await createKey(c.env, callerOf(c), c.req.valid("json")), 200));
+}

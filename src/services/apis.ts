@@ -1,0 +1,73 @@
+import { authorize, apiPermission, type Caller } from "../auth/caller";
+import { badRequest, notFound } from "../errors";
+import type { Env } from "../env";
+import { writeFenced } from "../counters/client";
+import { newId } from "../ids";
+import { findApi, insertApi, liveKeyIdsOfApi, softDeleteApi, type ApiRow } from "../store/apis";
+import { auditStatement } from "../store/audit";
+import { batch, parseJson } from "../store/db";
+import { invalidAllowlistEntries } from "../verify/ipAllowlist";
+
+export interface CreateApiInput {
+  name: string;
+  ipAllowlist?: string[];
+  keyPrefixes?: Record<string, string>;
+}
+
+export async function createApi(env: Env, caller: Caller, input: CreateApiInput): Promise<{ apiId: string }> {
+  authorize(caller, "api.*.create_api");
+  assertValidAllowlist(input.ipAllowlist ?? []);
+  const apiId = newId("api");
+  await batch(env, [
+    insertApi(env, {
+      id: apiId,
+      workspace_id: caller.workspaceId,
+      name: input.name,
+      ipAllowlist: input.ipAllowlist ?? [],
+      keyPrefixes: input.keyPrefixes ?? {},
+      created_at: Date.now(),
+    }),
+    auditStatement(env, caller, { event: "api.create", resources: [{ type: "api", id: apiId }], description: `Created api "${input.name}".` }),
+  ]);
+  return { apiId };
+}
+
+export async function getApi(env: Env, caller: Caller, apiId: string) {
+  authorize(caller, ...apiPermission(apiId, "read_api"));
+  const api = await requireApi(env, caller, apiId);
+  return {
+    id: api.id,
+    workspaceId: api.workspace_id,
+    name: api.name,
+    ipAllowlist: parseJson<string[]>(api.ip_allowlist, []),
+    keyPrefixes: parseJson<Record<string, string>>(api.key_prefixes, {}),
+  };
+}
+
+/** Deletes the api and every key in it; each key fails its very next verify. */
+export async function deleteApi(env: Env, caller: Caller, apiId: string): Promise<void> {
+  authorize(caller, ...apiPermission(apiId, "delete_api"));
+  await requireApi(env, caller, apiId);
+  const keyIds = await liveKeyIdsOfApi(env, apiId);
+  await writeFenced(env, keyIds, () =>
+    env.DB.batch([
+      ...softDeleteApi(env, apiId, Date.now()),
+      auditStatement(env, caller, {
+        event: "api.delete",
+        resources: [{ type: "api", id: apiId }, ...keyIds.map((id) => ({ type: "key", id }))],
+        description: `Deleted api ${apiId} and its ${keyIds.length} keys.`,
+      }),
+    ]),
+  );
+}
+
+export async function requireApi(env: Env, caller: Caller, apiId: string): Promise<ApiRow> {
+  const api = await findApi(env, caller.workspaceId, apiId);
+  if (!api) throw notFound(`api ${apiId} not found`);
+  return api;
+}
+
+export function assertValidAllowlist(entries: string[]): void {
+  const invalid = invalidAllowlistEntries(entries);
+  if (invalid.length > 0) throw badRequest(`ipAllowlist: "${invalid[0]}" is not an IP address or CIDR range`);
+}

@@ -1,0 +1,58 @@
+import { authorize, type Caller } from "../auth/caller";
+import { badRequest, notFound } from "../errors";
+import type { Env } from "../env";
+import { newId } from "../ids";
+import { findRbac, insertRbac, type RbacRow, type RbacTable } from "../store/rbac";
+
+/** A permission or role named by id or by name; `create` makes a missing name. */
+export interface RbacRef {
+  id?: string;
+  name?: string;
+  slug?: string;
+  create?: boolean;
+}
+
+export interface Resolved {
+  rows: RbacRow[];
+  /** Statements creating the missing ones, to run in the same batch as their use. */
+  creates: D1PreparedStatement[];
+}
+
+const createPermissionFor: Record<RbacTable, string> = { permissions: "rbac.*.create_permission", roles: "rbac.*.create_role" };
+const singular: Record<RbacTable, string> = { permissions: "permission", roles: "role" };
+
+/**
+ * Resolves references to rows of this workspace. Plain names (createKey's string lists) are
+ * created when missing; objects are created only with `create: true`. Creating needs the
+ * matching rbac permission.
+ */
+export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, refs: (string | RbacRef)[]): Promise<Resolved> {
+  const wanted = refs.map((ref) => (typeof ref === "string" ? { name: ref, create: true } : { ...ref, name: ref.name ?? ref.slug }));
+  for (const ref of wanted) {
+    if (!ref.id && !ref.name) throw badRequest(`${table}: each entry needs an id or a name`);
+  }
+  const existing = await findRbac(
+    env,
+    table,
+    caller.workspaceId,
+    wanted.flatMap((r) => (r.id ? [r.id] : [])),
+    wanted.flatMap((r) => (r.name ? [r.name] : [])),
+  );
+  const rows = new Map<string, RbacRow>();
+  const creates: D1PreparedStatement[] = [];
+  const now = Date.now();
+  for (const ref of wanted) {
+    const found = existing.find((row) => (ref.id ? row.id === ref.id : row.name === ref.name));
+    if (found) {
+      rows.set(found.id, found);
+      continue;
+    }
+    if (ref.id || !ref.create) throw notFound(`${singular[table]} ${ref.id ?? ref.name} not found`);
+    if ([...rows.values()].some((row) => row.name === ref.name)) continue;
+    authorize(caller, createPermissionFor[table]);
+    const row = { id: newId(table === "permissions" ? "perm" : "role"), name: ref.name! };
+    rows.set(row.id, row);
+    creates.push(insertRbac(env, table, caller.workspaceId, row, null, now));
+  }
+  return { rows: [...rows.values()], creates };
+}

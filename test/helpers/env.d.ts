@@ -1,0 +1,10 @@
+import type { Env as KeygateEnv } from "../../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends KeygateEnv {
+      /** schema.sql as statements, applied before each test file. */
+      TEST_SCHEMA: string;
+    }
+  }
+}
