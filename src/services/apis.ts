@@ -18,7 +18,7 @@ export async function createApi(env: Env, caller: Caller, input: CreateApiInput)
   authorize(caller, "api.*.create_api");
   assertValidAllowlist(input.ipAllowlist ?? []);
   const apiId = newId("api");
-  await batch(env, [
+  await batch(env, () => [
     insertApi(env, {
       id: apiId,
       workspace_id: caller.workspaceId,

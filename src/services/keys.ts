@@ -81,7 +81,7 @@ export async function createKey(env: Env, caller: Caller, input: CreateKeyInput)
   const keyId = newId("key");
   const externalId = input.externalId ?? input.ownerId;
 
-  await batch(env, [
+  await batch(env, () => [
     ...permissions.creates,
     ...roles.creates,
     insertKey(env, {
@@ -231,18 +231,18 @@ export async function updateKey(env: Env, caller: Caller, input: UpdateKeyInput)
     input.permissions ? resolveRbac(env, caller, "permissions", input.permissions) : undefined,
     input.roles ? resolveRbac(env, caller, "roles", input.roles) : undefined,
   ]);
-  const statements: D1PreparedStatement[] = [updateKeyColumns(env, key.id, columns, now)];
-  if (input.remaining !== undefined) statements.push(setCreditsStatement(env, key.id, input.remaining, now));
-  if (input.externalId !== undefined) statements.push(...linkKeyToExternalId(env, caller.workspaceId, key.id, input.externalId, now));
-  if (input.ratelimits) statements.push(...replaceKeyLimits(env, caller.workspaceId, key.id, input.ratelimits, () => newId("rl")));
-  if (permissions) {
-    statements.push(...permissions.creates, unlinkAllFromKey(env, "permissions", key.id), ...linkToKey(env, "permissions", key.id, permissions.rows.map((p) => p.id)));
-  }
-  if (roles) {
-    statements.push(...roles.creates, unlinkAllFromKey(env, "roles", key.id), ...linkToKey(env, "roles", key.id, roles.rows.map((r) => r.id)));
-  }
-  for (const entry of updateAuditEntries(key, input)) statements.push(auditStatement(env, caller, entry));
-  await writeFenced(env, [key.id], () => env.DB.batch(statements));
+  const statements = (): D1PreparedStatement[] => [
+    updateKeyColumns(env, key.id, columns, now),
+    ...(input.remaining !== undefined ? [setCreditsStatement(env, key.id, input.remaining, now)] : []),
+    ...(input.externalId !== undefined ? linkKeyToExternalId(env, caller.workspaceId, key.id, input.externalId, now) : []),
+    ...(input.ratelimits ? replaceKeyLimits(env, caller.workspaceId, key.id, input.ratelimits, () => newId("rl")) : []),
+    ...(permissions
+      ? [...permissions.creates, unlinkAllFromKey(env, "permissions", key.id), ...linkToKey(env, "permissions", key.id, permissions.rows.map((p) => p.id))]
+      : []),
+    ...(roles ? [...roles.creates, unlinkAllFromKey(env, "roles", key.id), ...linkToKey(env, "roles", key.id, roles.rows.map((r) => r.id))] : []),
+    ...updateAuditEntries(key, input).map((entry) => auditStatement(env, caller, entry)),
+  ];
+  await writeFenced(env, [key.id], () => env.DB.batch(statements()));
 }
 
 function updateAuditEntries(key: KeyRow, input: UpdateKeyInput): AuditEntry[] {
@@ -266,12 +266,8 @@ export async function deleteKey(env: Env, caller: Caller, keyId: string, permane
   const key = await requireKey(env, caller, keyId);
   authorize(caller, ...apiPermission(key.api_id, "delete_key"));
   const now = Date.now();
-  const audit = auditStatement(env, caller, {
-    event: "key.delete",
-    resources: [{ type: "key", id: key.id }],
-    description: `${permanent ? "Permanently deleted" : "Deleted"} key ${key.id} (${key.start}…).`,
-  });
-  const removal = permanent
+  const removal = () =>
+    permanent
     ? [
         unlinkAllFromKey(env, "permissions", key.id),
         unlinkAllFromKey(env, "roles", key.id),
@@ -279,7 +275,13 @@ export async function deleteKey(env: Env, caller: Caller, keyId: string, permane
         env.DB.prepare("DELETE FROM keys WHERE id = ?").bind(key.id),
       ]
     : [updateKeyColumns(env, key.id, { deleted_at: now }, now)];
-  await writeFenced(env, [key.id], () => env.DB.batch([...removal, audit]));
+  const audit = () =>
+    auditStatement(env, caller, {
+      event: "key.delete",
+      resources: [{ type: "key", id: key.id }],
+      description: `${permanent ? "Permanently deleted" : "Deleted"} key ${key.id} (${key.start}…).`,
+    });
+  await writeFenced(env, [key.id], () => env.DB.batch([...removal(), audit()]));
   await forgetKeyHash(env, key.hash);
 }
 

@@ -11,9 +11,12 @@ export async function all<T>(env: Env, sql: string, ...params: unknown[]): Promi
   return result.results;
 }
 
-/** Runs statements as one transaction: all are applied, or none. */
-export function batch(env: Env, statements: D1PreparedStatement[]): Promise<D1Result[]> {
-  return dependency("D1", () => env.DB.batch(statements));
+/**
+ * Runs statements as one transaction: all are applied, or none. Pass a function to build them
+ * inside the dependency guard, so even a failing prepare() is a 503.
+ */
+export function batch(env: Env, statements: D1PreparedStatement[] | (() => D1PreparedStatement[])): Promise<D1Result[]> {
+  return dependency("D1", () => env.DB.batch(typeof statements === "function" ? statements() : statements));
 }
 
 export function parseJson<T>(text: string | null, fallback: T): T {

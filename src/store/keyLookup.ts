@@ -27,8 +27,7 @@ export async function lookupKeyByHash(env: Env, hash: string, ctx?: Pick<Executi
   const cached = isolateCache.get(hash);
   if (cached !== undefined) return cached;
 
-  // KV is only a cache: if it fails, D1 still answers.
-  const fromKv = await env.KEY_CACHE.get<KeyRef>(kvKey(hash), "json").catch(() => null);
+  const fromKv = await readKv(env, hash);
   if (fromKv) {
     isolateCache.set(hash, fromKv);
     return fromKv;
@@ -45,15 +44,32 @@ export async function lookupKeyByHash(env: Env, hash: string, ctx?: Pick<Executi
   }
   const ref: KeyRef = { keyId: row.id, apiId: row.api_id, workspaceId: row.workspace_id };
   isolateCache.set(hash, ref);
-  const write = env.KEY_CACHE.put(kvKey(hash), JSON.stringify(ref), { expirationTtl: KV_TTL_SECONDS }).catch(() => {});
+  const write = ignoreFailure(() => env.KEY_CACHE.put(kvKey(hash), JSON.stringify(ref), { expirationTtl: KV_TTL_SECONDS }));
   if (ctx) ctx.waitUntil(write);
   return ref;
+}
+
+/** KV is only a cache: when it fails, D1 still answers. */
+async function readKv(env: Env, hash: string): Promise<KeyRef | null> {
+  try {
+    return await env.KEY_CACHE.get<KeyRef>(kvKey(hash), "json");
+  } catch {
+    return null;
+  }
+}
+
+async function ignoreFailure(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch {
+    // A cache write that failed only costs a later D1 read.
+  }
 }
 
 /** Drops a deleted key's entry so caches do not keep garbage (correctness never depends on it). */
 export async function forgetKeyHash(env: Env, hash: string): Promise<void> {
   isolateCache.delete(hash);
-  await env.KEY_CACHE.delete(kvKey(hash)).catch(() => {});
+  await ignoreFailure(() => env.KEY_CACHE.delete(kvKey(hash)));
 }
 
 export function isolateCacheSize(): number {
