@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS keys (
   remaining          INTEGER,                    -- credits as last set by management; NULL = unlimited
   credits_version    INTEGER NOT NULL DEFAULT 0, -- bumped whenever management sets remaining
   credits_set_at     INTEGER,                    -- when management last set remaining
+  credits_from       TEXT,                       -- after a reroll: the key whose credits this one spends
   refill_interval    TEXT,                       -- 'daily' | 'monthly'
   refill_amount      INTEGER,
   refill_day         INTEGER,

@@ -7,19 +7,26 @@ import {
   describeKey,
   planLimits,
   tightest,
-  type PlannedLimit,
+  type RatelimitState,
   type VerifyCode,
   type VerifyRequest,
   type VerifyResult,
 } from "../verify/decide";
 import { adjustCredits, applyRefill, type CreditOp, type CreditState } from "./credits";
-import { identityLimiterName } from "./limiter";
-import { attemptCharges, refundCharges, type LimitCharge } from "./windows";
+import { identityLimiterName, type Limiter } from "./limiter";
+import { attemptCharges, refundCharges } from "./windows";
 
 /** How long a fence may stand if its release never arrives; far longer than any D1 write. */
 export const MAX_FENCE_MS = 30_000;
 const STATS_FLUSH_MS = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+const keyStateOf = (env: Env, keyId: string) => env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
+
+/** What `ratelimit` reports: the limit that denied, or the one with the least left. */
+function reported(states: Record<string, RatelimitState>, denied?: string) {
+  return { ratelimit: denied ? states[denied] : tightest(Object.values(states)), ratelimits: states };
+}
 
 /**
  * One key's hot state, the single place where a verify is decided:
@@ -77,51 +84,51 @@ export class KeyState extends DurableObject<Env> {
     const attempt = attemptCharges(storage, keyCharges, now);
     let states = attempt.states;
     if (!attempt.allowed) {
-      return this.answer(policy, { ...key, ...this.reported(states, attempt.denied), valid: false, code: "RATE_LIMITED" }, now);
+      return this.answer(policy, { ...key, ...reported(states, attempt.denied), valid: false, code: "RATE_LIMITED" }, now);
     }
     const credits = this.credits(policy, now);
     if (credits && request.creditCost > credits.remaining) {
-      return this.answer(policy, { ...key, ratelimit: tightest(Object.values(states)), ratelimits: states, remaining: credits.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+      return this.answer(policy, { ...key, ...reported(states), remaining: credits.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
     }
     attempt.commit();
     if (credits) storage.put("credits", { ...credits, remaining: credits.remaining - request.creditCost });
+    let remaining = credits ? credits.remaining - request.creditCost : undefined;
 
-    if (identityCharges.length > 0) {
-      const shared = await this.chargeIdentity(policy, identityCharges, keyCharges, request.creditCost, now);
-      states = { ...states, ...shared.states };
-      if (!shared.allowed) {
-        return this.answer(policy, { ...key, ...this.reported(states, shared.denied), remaining: credits?.remaining, valid: false, code: "RATE_LIMITED" }, now);
-      }
-    }
-    const remaining = credits ? this.ctx.storage.kv.get<CreditState>("credits")!.remaining : undefined;
-    return this.answer(policy, { ...key, ratelimit: tightest(Object.values(states)), ratelimits: states, remaining, valid: true, code: "VALID" }, now);
-  }
-
-  /**
-   * Identity limits live in the identity's own Durable Object. The key's charges are already
-   * committed, so if the identity denies (or cannot be reached) they are refunded: the verify
-   * stays all-or-nothing, and in between a concurrent request can only be denied, never
-   * over-admitted.
-   */
-  private async chargeIdentity(policy: KeyPolicy, charges: PlannedLimit[], keyCharges: LimitCharge[], creditCost: number, chargedAt: number) {
-    const refund = () => {
-      refundCharges(this.ctx.storage.kv, keyCharges, chargedAt);
-      const credits = this.ctx.storage.kv.get<CreditState>("credits");
-      if (credits && policy.credits) this.ctx.storage.kv.put("credits", { ...credits, remaining: credits.remaining + creditCost });
+    // Shared state lives in other Durable Objects. The key's own charges are already committed,
+    // so a denial (or failure) there refunds them: the verify stays all-or-nothing, and in
+    // between a concurrent request can only be denied, never over-admitted.
+    const undoKeyCharges = () => {
+      refundCharges(storage, keyCharges, now);
+      const current = storage.get<CreditState>("credits");
+      if (credits && current) storage.put("credits", { ...current, remaining: current.remaining + request.creditCost });
     };
-    const limiter = this.env.LIMITER.get(this.env.LIMITER.idFromName(identityLimiterName(policy.identity!.id)));
+    let identityCharged: { limiter: DurableObjectStub<Limiter>; chargedAt: number } | undefined;
     try {
-      const outcome = await limiter.consume(charges);
-      if (!outcome.allowed) refund();
-      return outcome;
+      if (identityCharges.length > 0) {
+        const limiter = this.env.LIMITER.get(this.env.LIMITER.idFromName(identityLimiterName(policy.identity!.id)));
+        const shared = await limiter.consume(identityCharges);
+        states = { ...states, ...shared.states };
+        if (!shared.allowed) {
+          undoKeyCharges();
+          return this.answer(policy, { ...key, ...reported(states, shared.denied), remaining, valid: false, code: "RATE_LIMITED" }, now);
+        }
+        identityCharged = { limiter, chargedAt: shared.chargedAt };
+      }
+      if (policy.creditsFrom) {
+        const spent = await keyStateOf(this.env, policy.creditsFrom).spendCredits(policy.creditsFrom, request.creditCost);
+        remaining = spent.remaining ?? undefined;
+        if (!spent.allowed) {
+          undoKeyCharges();
+          await identityCharged?.limiter.refund(identityCharges, identityCharged.chargedAt);
+          return this.answer(policy, { ...key, ...reported(states), remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+        }
+      }
     } catch (err) {
-      refund();
-      throw new KeygateError("SERVICE_UNAVAILABLE", "The identity's rate limiter is unavailable; the key was not charged.", { cause: err });
+      undoKeyCharges();
+      await identityCharged?.limiter.refund(identityCharges, identityCharged.chargedAt).catch(() => {});
+      throw new KeygateError("SERVICE_UNAVAILABLE", "A shared counter is unavailable; the key was not charged.", { cause: err });
     }
-  }
-
-  private reported(states: VerifyResult["ratelimits"] & object, denied: string | undefined) {
-    return { ratelimit: denied ? states[denied] : tightest(Object.values(states)), ratelimits: states };
+    return this.answer(policy, { ...key, ...reported(states), remaining, valid: true, code: "VALID" }, now);
   }
 
   private answer(policy: KeyPolicy, result: VerifyResult, now: number): VerifyResult {
@@ -140,6 +147,31 @@ export class KeyState extends DurableObject<Env> {
       state = { remaining: policy.credits.remaining, lastRefillAt: policy.credits.setAt, version: policy.credits.version };
     }
     return applyRefill(state, policy.refill, now);
+  }
+
+  /**
+   * Spends credits for a predecessor key that was rerolled into this one, so both keys draw
+   * from one pool during the overlap. Forwards along a chain of rerolls.
+   */
+  async spendCredits(keyId: string, cost: number): Promise<{ allowed: boolean; remaining: number | null }> {
+    const policy = await this.currentPolicy(keyId);
+    if (!policy || policy.deleted) return { allowed: false, remaining: 0 };
+    if (policy.creditsFrom) return keyStateOf(this.env, policy.creditsFrom).spendCredits(policy.creditsFrom, cost);
+    const credits = this.credits(policy, Date.now());
+    if (!credits) return { allowed: true, remaining: null };
+    if (cost > credits.remaining) return { allowed: false, remaining: credits.remaining };
+    this.ctx.storage.kv.put("credits", { ...credits, remaining: credits.remaining - cost });
+    return { allowed: true, remaining: credits.remaining - cost };
+  }
+
+  /** Empties this key's credits and answers how many there were, for a reroll to move them. */
+  async takeCredits(keyId: string): Promise<number | null> {
+    const policy = await this.currentPolicy(keyId);
+    if (!policy) return null;
+    const credits = this.credits(policy, Date.now());
+    if (!credits) return null;
+    this.ctx.storage.kv.put("credits", { ...credits, remaining: 0 });
+    return credits.remaining;
   }
 
   /** Current credits, for getKey and listKeys. */

@@ -18,6 +18,7 @@ export interface KeyRow {
   remaining: number | null;
   credits_version: number;
   credits_set_at: number | null;
+  credits_from: string | null;
   refill_interval: "daily" | "monthly" | null;
   refill_amount: number | null;
   refill_day: number | null;

@@ -25,6 +25,8 @@ export interface KeyPolicy {
   revokedAt: number | null;
   expires: number | null;
   name: string | null;
+  /** The plaintext's last four characters, kept at creation for display. */
+  last4: string;
   ownerId: string | null;
   meta: Record<string, unknown> | null;
   environment: string | null;
@@ -39,6 +41,8 @@ export interface KeyPolicy {
   identityLimits: Record<string, LimitConfig>;
   /** Credits as management last set them; null = unlimited. The live count is the Durable Object's. */
   credits: { remaining: number; version: number; setAt: number } | null;
+  /** After a reroll, the old key spends the new key's credits: never two pools. */
+  creditsFrom: string | null;
   refill: RefillConfig | null;
   /** The key's allowlist, then the api's: a request must pass both (empty = any address). */
   ipAllowlists: string[][];
@@ -54,6 +58,7 @@ interface KeyRow {
   revoked_at: number | null;
   expires: number | null;
   name: string | null;
+  last4: string;
   owner_id: string | null;
   meta: string | null;
   environment: string | null;
@@ -62,6 +67,7 @@ interface KeyRow {
   remaining: number | null;
   credits_version: number;
   credits_set_at: number | null;
+  credits_from: string | null;
   refill_interval: "daily" | "monthly" | null;
   refill_amount: number | null;
   refill_day: number | null;
@@ -124,6 +130,7 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
     revokedAt: row.revoked_at,
     expires: row.expires,
     name: row.name,
+    last4: row.last4,
     ownerId: row.owner_id,
     meta: row.meta ? JSON.parse(row.meta) : null,
     environment: row.environment,
@@ -150,6 +157,7 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
       row.remaining === null
         ? null
         : { remaining: row.remaining, version: row.credits_version, setAt: row.credits_set_at ?? row.created_at },
+    creditsFrom: row.credits_from,
     refill:
       row.refill_interval && row.refill_amount !== null
         ? { interval: row.refill_interval, amount: row.refill_amount, refillDay: row.refill_day }

@@ -1,0 +1,29 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { createRootKey } from "../services/tenancy";
+import { id, jsonBody, jsonResponse, name, unixMs } from "./schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/rootKeys.createRootKey",
+  tags: ["rootKeys"],
+  summary: "Create a root key for management calls; the plaintext is shown only here.",
+  middleware: [requireRootKey()] as const,
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        workspaceId: id.optional().openapi({ description: "Default: the caller's workspace. Another one needs the bootstrap ROOT_KEY." }),
+        name,
+        permissions: z.array(z.string().min(1).max(256)).max(200).openapi({ example: ["api.*.create_key", "api.*.read_key"] }),
+        expires: unixMs.optional(),
+      }),
+    ),
+  },
+  responses: jsonResponse(z.object({ keyId: z.string(), key: z.string() }), "The new root key."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await createRootKey(c.env, callerOf(c), c.req.valid("json")), 200));
+}

@@ -1,0 +1,33 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { listRootKeys } from "../services/tenancy";
+import { jsonResponse } from "./schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/rootKeys.listRootKeys",
+  tags: ["rootKeys"],
+  summary: "List the workspace's root keys (never their plaintext).",
+  middleware: [requireRootKey()] as const,
+  responses: jsonResponse(
+    z.object({
+      rootKeys: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string().optional(),
+          start: z.string(),
+          permissions: z.array(z.string()),
+          createdAt: z.number(),
+          expires: z.number().optional(),
+        }),
+      ),
+    }),
+    "The root keys.",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await listRootKeys(c.env, callerOf(c)), 200));
+}
