@@ -8,7 +8,7 @@ export function unkeyError(c: Context, err: KeygateError): Response {
     {
       error: {
         code: err.code,
-        docs: `https://github.com/keygate/keygate/blob/main/docs/errors.md#${err.code.toLowerCase()}`,
+        docs: `docs/errors.md#${err.code.toLowerCase()}`,
         message: err.message,
         requestId: c.get("requestId") as string,
       },
