@@ -24,6 +24,8 @@ export function toKeygateError(err: unknown): KeygateError {
   if (err instanceof HTTPException) {
     if (err.status === 413) return new KeygateError("PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
     if (err.status === 400) return badRequest(`${err.message}.`);
+    // A body sent without `Content-Type: application/json` (curl -d sends a form type).
+    if (err.status === 415) return badRequest("Send the body as JSON, with `Content-Type: application/json`.");
     if (err.status === 401) return new KeygateError("UNAUTHORIZED", err.message);
   }
   console.error("unexpected error", err instanceof Error ? `${err.name}: ${err.message}` : String(err));

@@ -40,7 +40,27 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 export const id = z.string().min(1).max(256);
 export const name = z.string().min(1).max(256);
-export const meta = z.record(z.string(), z.unknown()).openapi({ example: { plan: "pro" } });
+export const MAX_META_DEPTH = 32;
+
+/** How deeply a JSON value nests, counted without recursion so hostile input cannot overflow the stack. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_META_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Free-form JSON kept with a key or identity; bounded in depth so it always round-trips. */
+export const meta = z
+  .record(z.string(), z.unknown())
+  .refine((value) => nestingDepth(value) <= MAX_META_DEPTH, `must not nest deeper than ${MAX_META_DEPTH} levels`)
+  .openapi({ example: { plan: "pro" } });
 export const cost = z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000);
 export const limit = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000_000);
 export const duration = z
@@ -50,7 +70,11 @@ export const duration = z
   .max(366 * 24 * 60 * 60 * 1000, "must be at most a year");
 export const unixMs = z.number().int().min(0).max(8.64e15);
 /** Keys up to 255 random bytes plus a prefix fit well within this. */
-export const plaintextKey = z.string().min(1, "must not be empty").max(1024, "is longer than any key Keygate issues");
+export const plaintextKey = z
+  .string()
+  .min(1, "must not be empty")
+  .max(1024, "is longer than any key Keygate issues")
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
 export const namedLimit = z.strictObject({ name, limit, duration });
 
@@ -138,3 +162,55 @@ export const rbacRef = z.strictObject({
   slug: name.optional(),
   create: z.boolean().optional(),
 });
+
+/** An rbac description; Unkey accepts "" for none. */
+export const rbacDescription = z.string().max(1024).optional();
+
+export const permissionSchema = z
+  .object({ id: z.string(), name: z.string(), slug: z.string(), description: z.string().optional() })
+  .openapi("Permission");
+
+export const roleSchema = z.object({ id: z.string(), name: z.string(), description: z.string().optional() }).openapi("Role");
+
+/** What keys.add* and keys.set* answer: the permissions or roles, by id and name. */
+export const rbacRows = z.array(z.object({ id: z.string(), name: z.string() }));
+
+/** Named limits as a set: each name at most once. */
+export const namedLimits = z
+  .array(namedLimit)
+  .max(50)
+  .superRefine((limits, ctx) => {
+    const seen = new Set<string>();
+    limits.forEach((l, i) => {
+      if (seen.has(l.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${l.name}" appears more than once` });
+      seen.add(l.name);
+    });
+  });
+
+export const externalId = z.string().min(1).max(256);
+
+export const identitySchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string(),
+    meta,
+    ratelimits: z.array(namedLimit),
+    tier: z.string().optional(),
+  })
+  .openapi("Identity");
+
+/** A ratelimit namespace, by id or by name (at least one). */
+export const namespaceRef = {
+  namespaceId: id.optional(),
+  namespaceName: name.optional(),
+};
+
+export const overrideSchema = z
+  .object({
+    id: z.string(),
+    identifier: z.string(),
+    limit: z.number(),
+    duration: z.number(),
+    async: z.boolean().nullable().optional(),
+  })
+  .openapi("RatelimitOverride");

@@ -1,0 +1,207 @@
+/// <reference types="node" />
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const STARTUP_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** Enough of wrangler's log to explain a failure without flooding the report. */
+const MAX_OUTPUT_CHARS = 64 * 1024;
+
+export interface DevServer {
+  /** e.g. http://127.0.0.1:41234, without a trailing slash. */
+  baseUrl: string;
+  rootKey: string;
+  /** Where local D1, KV and Durable Object state lives; pass it to a later server to resume it. */
+  persistTo: string;
+  /** The last part of wrangler's stdout and stderr. */
+  output(): string;
+  /** Stops wrangler and everything it started; removes `persistTo` if this server created it. */
+  stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  /** Reuse this state directory (it is kept on stop). Default: a fresh temporary one. */
+  persistTo?: string;
+  /** Default: a random one. */
+  rootKey?: string;
+}
+
+/** A fresh directory for local state; whoever asks for it removes it (see removePersistDir). */
+export function newPersistDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "keygate-e2e-"));
+}
+
+export function removePersistDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts `wrangler dev` the way a user would: schema.sql applied by the project's own
+ * script, then wrangler on a free loopback port. Resolves once /v1/liveness answers.
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const ownsPersistDir = options.persistTo === undefined;
+  const persistTo = options.persistTo ?? (await newPersistDir());
+  const rootKey = options.rootKey ?? `root_${randomBytes(24).toString("base64url")}`;
+  try {
+    await applySchema(persistTo);
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const wrangler = await launchWrangler({ port, inspectorPort, persistTo, rootKey });
+    return {
+      baseUrl: wrangler.baseUrl,
+      rootKey,
+      persistTo,
+      output: wrangler.output,
+      async stop() {
+        await wrangler.stop();
+        if (ownsPersistDir) await removePersistDir(persistTo);
+      },
+    };
+  } catch (err) {
+    if (ownsPersistDir) await removePersistDir(persistTo);
+    throw err;
+  }
+}
+
+/**
+ * One server for the whole file, started before its tests and stopped after them;
+ * wrangler's output is printed under any test that fails.
+ */
+export function useDevServer(options: DevServerOptions = {}): () => DevServer {
+  let server: DevServer | undefined;
+  beforeAll(async () => {
+    server = await startDevServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => printOutput(server));
+  });
+  return () => {
+    if (!server) throw new Error("The dev server is not running (did beforeAll fail?).");
+    return server;
+  };
+}
+
+export function printOutput(server: DevServer | undefined) {
+  if (server) process.stderr.write(`\n----- wrangler dev output (${server.baseUrl}) -----\n${server.output()}\n-----\n`);
+}
+
+async function applySchema(persistTo: string) {
+  try {
+    await promisify(execFile)("node", ["scripts/apply-schema.mjs"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, KEYGATE_PERSIST_TO: persistTo },
+    });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`Applying schema.sql to ${persistTo} failed:\n${stdout ?? ""}${stderr ?? ""}`, { cause: err });
+  }
+}
+
+async function launchWrangler(config: { port: number; inspectorPort: number; persistTo: string; rootKey: string }) {
+  const baseUrl = `http://127.0.0.1:${config.port}`;
+  const args = [
+    "wrangler", "dev",
+    "--ip", "127.0.0.1",
+    "--port", String(config.port),
+    "--inspector-port", String(config.inspectorPort),
+    "--persist-to", config.persistTo,
+    "--var", `ROOT_KEY:${config.rootKey}`,
+    "--show-interactive-dev-session=false",
+  ];
+  // Its own process group, so that stopping it also stops npx's and wrangler's children (workerd).
+  const child = spawn("npx", args, {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+  });
+  const groupId = child.pid!;
+
+  let output = "";
+  const capture = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
+  };
+  child.stdout.on("data", capture);
+  child.stderr.on("data", capture);
+
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  // An aborted run must not leave a server holding its port.
+  const killOnExit = () => signalGroup(groupId, "SIGKILL");
+  process.once("exit", killOnExit);
+
+  const stop = async () => {
+    process.off("exit", killOnExit);
+    signalGroup(groupId, "SIGTERM");
+    if (!(await groupGone(groupId, STOP_TIMEOUT_MS))) {
+      signalGroup(groupId, "SIGKILL");
+      await groupGone(groupId, STOP_TIMEOUT_MS);
+    }
+  };
+
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (!(await isLive(baseUrl))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      const reason = exited ? `exited with code ${child.exitCode}` : `did not answer within ${STARTUP_TIMEOUT_MS} ms`;
+      throw new Error(`wrangler dev ${reason}. Its output:\n${output}`);
+    }
+    await sleep(250);
+  }
+  return { baseUrl, output: () => output, stop };
+}
+
+async function isLive(baseUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/v1/liveness`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(groupId: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-groupId, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Waits until no process of the group is left, so its files and ports are released. */
+async function groupGone(groupId: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-groupId, 0);
+    } catch {
+      return true;
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
