@@ -35,6 +35,22 @@ export async function writeFenced<T>(env: Env, keyIds: string[], write: () => Pr
   }
 }
 
+/**
+ * writeFenced for a batch whose set of affected keys can grow while it runs (a key linked to a
+ * role that is being deleted). `affected` lists them as `key_id` rows; it runs before the fence,
+ * and again as the first statement of the batch, where it sees exactly the keys the write
+ * changes. Any of those not fenced beforehand are made to reload before this returns.
+ */
+export async function writeFencedBatch(env: Env, affected: () => D1PreparedStatement, statements: () => D1PreparedStatement[]): Promise<string[]> {
+  const before = await dependency("D1", () => affected().all<{ key_id: string }>());
+  const fenced = new Set(before.results.map((row) => row.key_id));
+  const [atWrite] = await writeFenced(env, [...fenced], () => env.DB.batch([affected(), ...statements()]));
+  const changed = (atWrite!.results as { key_id: string }[]).map((row) => row.key_id);
+  const missed = changed.filter((keyId) => !fenced.has(keyId));
+  if (missed.length > 0) await writeFenced(env, missed, async () => undefined);
+  return changed;
+}
+
 async function releaseAll(env: Env, keyIds: string[], token: string): Promise<void> {
   await Promise.allSettled(keyIds.map((keyId) => keyState(env, keyId).release(token)));
 }

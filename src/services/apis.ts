@@ -1,9 +1,9 @@
 import { authorize, apiPermission, type Caller } from "../auth/caller";
 import { badRequest, notFound } from "../errors";
 import type { Env } from "../env";
-import { writeFenced } from "../counters/client";
+import { writeFencedBatch } from "../counters/client";
 import { newId } from "../ids";
-import { findApi, insertApi, liveKeyIdsOfApi, softDeleteApi, type ApiRow } from "../store/apis";
+import { findApi, insertApi, liveKeysOfApiStatement, softDeleteApi, type ApiRow } from "../store/apis";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
 import { invalidAllowlistEntries } from "../verify/ipAllowlist";
@@ -48,16 +48,13 @@ export async function getApi(env: Env, caller: Caller, apiId: string) {
 export async function deleteApi(env: Env, caller: Caller, apiId: string): Promise<void> {
   authorize(caller, ...apiPermission(apiId, "delete_api"));
   await requireApi(env, caller, apiId);
-  const keyIds = await liveKeyIdsOfApi(env, apiId);
-  await writeFenced(env, keyIds, () =>
-    env.DB.batch([
+  await writeFencedBatch(
+    env,
+    () => liveKeysOfApiStatement(env, apiId),
+    () => [
       ...softDeleteApi(env, apiId, Date.now()),
-      auditStatement(env, caller, {
-        event: "api.delete",
-        resources: [{ type: "api", id: apiId }, ...keyIds.map((id) => ({ type: "key", id }))],
-        description: `Deleted api ${apiId} and its ${keyIds.length} keys.`,
-      }),
-    ]),
+      auditStatement(env, caller, { event: "api.delete", resources: [{ type: "api", id: apiId }], description: `Deleted api ${apiId} and its keys.` }),
+    ],
   );
 }
 

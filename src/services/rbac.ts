@@ -1,7 +1,9 @@
 import { authorize, type Caller } from "../auth/caller";
-import { badRequest, notFound } from "../errors";
+import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { AuditEntry } from "../store/audit";
+import { isUniqueViolation } from "../store/db";
 import { findRbac, insertRbac, type RbacRow, type RbacTable } from "../store/rbac";
 
 /** A permission or role named by id or by name; `create` makes a missing name. */
@@ -14,6 +16,8 @@ export interface RbacRef {
 
 export interface Resolved {
   rows: RbacRow[];
+  /** The rows among them that do not exist yet. */
+  created: RbacRow[];
   /** Statements creating the missing ones, to run in the same batch as their use. */
   creates: D1PreparedStatement[];
 }
@@ -39,6 +43,7 @@ export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, re
     wanted.flatMap((r) => (r.name ? [r.name] : [])),
   );
   const rows = new Map<string, RbacRow>();
+  const created: RbacRow[] = [];
   const creates: D1PreparedStatement[] = [];
   const now = Date.now();
   for (const ref of wanted) {
@@ -52,7 +57,33 @@ export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, re
     authorize(caller, createPermissionFor[table]);
     const row = { id: newId(table === "permissions" ? "perm" : "role"), name: ref.name! };
     rows.set(row.id, row);
+    created.push(row);
     creates.push(insertRbac(env, table, caller.workspaceId, row, null, now));
   }
-  return { rows: [...rows.values()], creates };
+  return { rows: [...rows.values()], created, creates };
+}
+
+/** Audit entries for the permissions or roles that resolveRbac creates. */
+export function createdAuditEntries(table: RbacTable, created: RbacRow[]): AuditEntry[] {
+  const type = singular[table];
+  return created.map((row) => ({
+    event: table === "permissions" ? "permission.create" : "role.create",
+    resources: [{ type, id: row.id }],
+    description: `Created ${type} "${row.name}".`,
+  }));
+}
+
+/**
+ * Runs a D1 write that creates permissions or roles whose names were free when checked. A name
+ * that a concurrent request took in between is a 409, not a 503.
+ */
+export async function conflictOnTakenName<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err, "permissions") || isUniqueViolation(err, "roles")) {
+      throw new KeygateError("CONFLICT", "A permission or role of this name was just created by another request; retry.");
+    }
+    throw err;
+  }
 }

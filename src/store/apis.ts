@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { all, first } from "./db";
+import { first } from "./db";
 
 export interface ApiRow {
   id: string;
@@ -28,7 +28,7 @@ export function softDeleteApi(env: Env, apiId: string, now: number) {
   ];
 }
 
-export async function liveKeyIdsOfApi(env: Env, apiId: string): Promise<string[]> {
-  const rows = await all<{ id: string }>(env, "SELECT id FROM keys WHERE api_id = ? AND deleted_at IS NULL", apiId);
-  return rows.map((row) => row.id);
+/** The api's live keys, as `key_id` rows. */
+export function liveKeysOfApiStatement(env: Env, apiId: string): D1PreparedStatement {
+  return env.DB.prepare("SELECT id AS key_id FROM keys WHERE api_id = ? AND deleted_at IS NULL").bind(apiId);
 }

@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { all } from "./db";
+import { all, first } from "./db";
 
 export type RbacTable = "permissions" | "roles";
 
@@ -21,13 +21,21 @@ export function findRbac(env: Env, table: RbacTable, workspaceId: string, ids: s
   );
 }
 
-export function insertRbac(env: Env, table: RbacTable, workspaceId: string, row: RbacRow, description: string | null, now: number) {
+/** A permission's slug defaults to its name. */
+export function insertRbac(
+  env: Env,
+  table: RbacTable,
+  workspaceId: string,
+  row: RbacRow & { slug?: string },
+  description: string | null,
+  now: number,
+) {
   return table === "permissions"
     ? env.DB.prepare("INSERT INTO permissions (id, workspace_id, name, slug, description, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
         row.id,
         workspaceId,
         row.name,
-        row.name,
+        row.slug ?? row.name,
         description,
         now,
       )
@@ -57,16 +65,74 @@ export function unlinkAllFromKey(env: Env, table: RbacTable, keyId: string): D1P
   return env.DB.prepare(`DELETE FROM ${links} WHERE key_id = ?`).bind(keyId);
 }
 
-/** Keys whose effective permissions depend on this permission or role. */
-export async function keysAffectedBy(env: Env, table: RbacTable, id: string): Promise<string[]> {
-  const rows =
-    table === "roles"
-      ? await all<{ key_id: string }>(env, "SELECT key_id FROM keys_roles WHERE role_id = ?", id)
-      : await all<{ key_id: string }>(
-          env,
-          `SELECT key_id FROM keys_permissions WHERE permission_id = ?1
-           UNION SELECT kr.key_id FROM keys_roles kr JOIN roles_permissions rp ON rp.role_id = kr.role_id WHERE rp.permission_id = ?1`,
-          id,
-        );
-  return rows.map((row) => row.key_id);
+/** Keys whose effective permissions depend on this permission or role, as `key_id` rows. */
+export function keysAffectedStatement(env: Env, table: RbacTable, id: string): D1PreparedStatement {
+  return table === "roles"
+    ? env.DB.prepare("SELECT key_id FROM keys_roles WHERE role_id = ?").bind(id)
+    : env.DB.prepare(
+        `SELECT key_id FROM keys_permissions WHERE permission_id = ?1
+         UNION SELECT kr.key_id FROM keys_roles kr JOIN roles_permissions rp ON rp.role_id = kr.role_id WHERE rp.permission_id = ?1`,
+      ).bind(id);
+}
+
+export interface PermissionRow {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+}
+
+export interface RoleRow {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+export function findPermission(env: Env, workspaceId: string, permissionId: string): Promise<PermissionRow | null> {
+  return first<PermissionRow>(env, "SELECT id, name, slug, description FROM permissions WHERE id = ? AND workspace_id = ?", permissionId, workspaceId);
+}
+
+export function listPermissionRows(env: Env, workspaceId: string): Promise<PermissionRow[]> {
+  return all<PermissionRow>(env, "SELECT id, name, slug, description FROM permissions WHERE workspace_id = ? ORDER BY name", workspaceId);
+}
+
+export function findRole(env: Env, workspaceId: string, roleId: string): Promise<RoleRow | null> {
+  return first<RoleRow>(env, "SELECT id, name, description FROM roles WHERE id = ? AND workspace_id = ?", roleId, workspaceId);
+}
+
+export function listRoleRows(env: Env, workspaceId: string): Promise<RoleRow[]> {
+  return all<RoleRow>(env, "SELECT id, name, description FROM roles WHERE workspace_id = ? ORDER BY name", workspaceId);
+}
+
+export async function permissionNamesOfRole(env: Env, roleId: string): Promise<string[]> {
+  const rows = await all<{ name: string }>(
+    env,
+    "SELECT p.name FROM roles_permissions rp JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY p.name",
+    roleId,
+  );
+  return rows.map((row) => row.name);
+}
+
+export function linkPermissionsToRole(env: Env, roleId: string, permissionIds: string[]): D1PreparedStatement[] {
+  return permissionIds.map((id) =>
+    env.DB.prepare("INSERT OR IGNORE INTO roles_permissions (role_id, permission_id) VALUES (?, ?)").bind(roleId, id),
+  );
+}
+
+/**
+ * Deletes a permission or role with every link to it. D1 does not promise to enforce the
+ * schema's ON DELETE CASCADE, so the links are deleted explicitly, in the same batch.
+ */
+export function deleteRbac(env: Env, table: RbacTable, id: string): D1PreparedStatement[] {
+  const links =
+    table === "permissions"
+      ? [
+          env.DB.prepare("DELETE FROM keys_permissions WHERE permission_id = ?").bind(id),
+          env.DB.prepare("DELETE FROM roles_permissions WHERE permission_id = ?").bind(id),
+        ]
+      : [
+          env.DB.prepare("DELETE FROM keys_roles WHERE role_id = ?").bind(id),
+          env.DB.prepare("DELETE FROM roles_permissions WHERE role_id = ?").bind(id),
+        ];
+  return [...links, env.DB.prepare(`DELETE FROM ${table} WHERE id = ?`).bind(id)];
 }

@@ -1,0 +1,73 @@
+import { authorize, type Caller } from "../auth/caller";
+import { writeFenced } from "../counters/client";
+import type { Env } from "../env";
+import { auditStatement } from "../store/audit";
+import { linkToKey, unlinkAllFromKey, unlinkFromKey, type RbacRow, type RbacTable } from "../store/rbac";
+import { requireKey } from "./keys";
+import { conflictOnTakenName, createdAuditEntries, resolveRbac, type RbacRef, type Resolved } from "./rbac";
+
+const rootPermission = {
+  permissions: { add: "rbac.*.add_permission_to_key", remove: "rbac.*.remove_permission_from_key" },
+  roles: { add: "rbac.*.add_role_to_key", remove: "rbac.*.remove_role_from_key" },
+} as const;
+
+/** Gives a key these permissions or roles, creating those marked `create`; answers them all. */
+export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<RbacRow[]> {
+  authorize(caller, rootPermission[table].add);
+  const key = await requireKey(env, caller, keyId);
+  const resolved = await resolveRbac(env, caller, table, refs);
+  await writeLinks(env, caller, table, key.id, resolved, `Added ${table} ${names(resolved)} to`, () =>
+    linkToKey(env, table, key.id, ids(resolved)),
+  );
+  return resolved.rows;
+}
+
+/** Takes these permissions or roles from a key; ones it does not hold are left as they are. */
+export async function removeFromKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<void> {
+  authorize(caller, rootPermission[table].remove);
+  const key = await requireKey(env, caller, keyId);
+  const resolved = await resolveRbac(env, caller, table, refs);
+  await writeLinks(env, caller, table, key.id, resolved, `Removed ${table} ${names(resolved)} from`, () =>
+    unlinkFromKey(env, table, key.id, ids(resolved)),
+  );
+}
+
+/** Replaces a key's permissions or roles with exactly these; answers them. */
+export async function setOnKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<RbacRow[]> {
+  authorize(caller, rootPermission[table].add);
+  authorize(caller, rootPermission[table].remove);
+  const key = await requireKey(env, caller, keyId);
+  const resolved = await resolveRbac(env, caller, table, refs);
+  await writeLinks(env, caller, table, key.id, resolved, `Set ${table} ${names(resolved)} on`, () => [
+    unlinkAllFromKey(env, table, key.id),
+    ...linkToKey(env, table, key.id, ids(resolved)),
+  ]);
+  return resolved.rows;
+}
+
+/** Creates what resolved as missing, changes the links and audits both; the key's very next verify sees it. */
+async function writeLinks(
+  env: Env,
+  caller: Caller,
+  table: RbacTable,
+  keyId: string,
+  resolved: Resolved,
+  change: string,
+  links: () => D1PreparedStatement[],
+): Promise<void> {
+  const type = table === "permissions" ? "permission" : "role";
+  const statements = () => [
+    ...resolved.creates,
+    ...links(),
+    ...createdAuditEntries(table, resolved.created).map((entry) => auditStatement(env, caller, entry)),
+    auditStatement(env, caller, {
+      event: table === "permissions" ? "key.permissions.update" : "key.roles.update",
+      resources: [{ type: "key", id: keyId }, ...resolved.rows.map((row) => ({ type, id: row.id }))],
+      description: `${change} key ${keyId}.`,
+    }),
+  ];
+  await writeFenced(env, [keyId], () => conflictOnTakenName(env.DB.batch(statements())));
+}
+
+const ids = (resolved: Resolved) => resolved.rows.map((row) => row.id);
+const names = (resolved: Resolved) => `[${resolved.rows.map((row) => row.name).join(", ")}]`;
