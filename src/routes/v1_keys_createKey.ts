@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createKey } from "../services/keys";
-import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimit, refill, unixMs } from "./schemas";
+import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimits, refill, unixMs } from "./schemas";
 
 const request = z.strictObject({
   apiId: id,
@@ -23,7 +23,7 @@ const request = z.strictObject({
   remaining: z.number().int().min(0).optional().openapi({ description: "Credits; each verify consumes `remaining.cost` of them." }),
   refill: refill.optional(),
   ratelimit: keyRatelimit.optional(),
-  ratelimits: z.array(namedLimit).max(20).optional().openapi({ description: "Named limits, requested by name on verify." }),
+  ratelimits: namedLimits.optional().openapi({ description: "Named limits, requested by name on verify." }),
   enabled: z.boolean().optional(),
   recoverable: z.boolean().optional(),
   environment: z.string().min(1).max(256).optional(),

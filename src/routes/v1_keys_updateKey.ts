@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { updateKey } from "../services/keys";
-import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimit, rbacRef, refill, unixMs } from "./schemas";
+import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimits, rbacRef, refill, unixMs } from "./schemas";
 
 const request = z.strictObject({
   keyId: id,
@@ -13,7 +13,7 @@ const request = z.strictObject({
   meta: meta.nullable().optional(),
   expires: unixMs.nullable().optional(),
   ratelimit: keyRatelimit.nullable().optional(),
-  ratelimits: z.array(namedLimit).max(20).optional(),
+  ratelimits: namedLimits.optional(),
   remaining: z.number().int().min(0).nullable().optional(),
   refill: refill.nullable().optional(),
   enabled: z.boolean().optional(),

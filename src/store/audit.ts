@@ -24,6 +24,7 @@ export type AuditEvent =
   | "permission.delete"
   | "role.create"
   | "role.delete"
+  | "ratelimit.namespace.create"
   | "ratelimit.override.set"
   | "ratelimit.override.delete"
   | "root_key.create"

@@ -22,3 +22,8 @@ export function batch(env: Env, statements: D1PreparedStatement[] | (() => D1Pre
 export function parseJson<T>(text: string | null, fallback: T): T {
   return text ? (JSON.parse(text) as T) : fallback;
 }
+
+/** True when a D1 write failed because a row with the same unique key already exists in `table`. */
+export function isUniqueViolation(err: unknown, table: string): boolean {
+  return err instanceof Error && err.message.includes(`UNIQUE constraint failed: ${table}.`);
+}

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { newId } from "../ids";
+import { all, first } from "./db";
 
 /**
  * Points a key at the identity with this externalId, creating the identity if needed, as
@@ -18,4 +19,129 @@ export function linkKeyToExternalId(env: Env, workspaceId: string, keyId: string
       "UPDATE keys SET identity_id = (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL) WHERE id = ?",
     ).bind(workspaceId, externalId, keyId),
   ];
+}
+
+export interface IdentityRow {
+  id: string;
+  workspace_id: string;
+  external_id: string;
+  environment: string;
+  meta: string;
+  tier: string | null;
+  created_at: number;
+  updated_at: number | null;
+}
+
+export interface NamedLimitRow {
+  name: string;
+  limit: number;
+  duration: number;
+}
+
+/** A live identity of this workspace by id and/or externalId; another workspace's is indistinguishable from none. */
+export function findIdentity(env: Env, workspaceId: string, by: { identityId?: string; externalId?: string }): Promise<IdentityRow | null> {
+  const filters = ["workspace_id = ?", "deleted_at IS NULL"];
+  const params: unknown[] = [workspaceId];
+  if (by.identityId !== undefined) {
+    filters.push("id = ?");
+    params.push(by.identityId);
+  }
+  if (by.externalId !== undefined) {
+    filters.push("external_id = ?");
+    params.push(by.externalId);
+  }
+  return first<IdentityRow>(env, `SELECT * FROM identities WHERE ${filters.join(" AND ")}`, ...params);
+}
+
+export interface IdentityPageQuery {
+  limit: number;
+  cursor?: string;
+  environment?: string;
+}
+
+/** One page of live identities in id order, and how many there are in all. */
+export async function listIdentityRows(env: Env, workspaceId: string, query: IdentityPageQuery) {
+  const filters = ["workspace_id = ?", "deleted_at IS NULL"];
+  const params: unknown[] = [workspaceId];
+  if (query.environment !== undefined) {
+    filters.push("environment = ?");
+    params.push(query.environment);
+  }
+  const where = filters.join(" AND ");
+  const [rows, total] = await Promise.all([
+    all<IdentityRow>(
+      env,
+      `SELECT * FROM identities WHERE ${where} ${query.cursor ? "AND id > ?" : ""} ORDER BY id LIMIT ?`,
+      ...params,
+      ...(query.cursor ? [query.cursor] : []),
+      query.limit + 1,
+    ),
+    first<{ total: number }>(env, `SELECT COUNT(*) AS total FROM identities WHERE ${where}`, ...params),
+  ]);
+  return { rows, total: total?.total ?? 0 };
+}
+
+/** The named limits of several identities, by identity id. */
+export async function identityLimits(env: Env, identityIds: string[]): Promise<Map<string, NamedLimitRow[]>> {
+  const limits = new Map<string, NamedLimitRow[]>(identityIds.map((id) => [id, []]));
+  if (identityIds.length === 0) return limits;
+  const rows = await all<NamedLimitRow & { identity_id: string }>(
+    env,
+    `SELECT identity_id, name, "limit" AS "limit", duration FROM ratelimits
+      WHERE identity_id IN (${identityIds.map(() => "?").join(", ")}) ORDER BY name`,
+    ...identityIds,
+  );
+  for (const row of rows) limits.get(row.identity_id)!.push({ name: row.name, limit: row.limit, duration: row.duration });
+  return limits;
+}
+
+export function insertIdentity(env: Env, row: Pick<IdentityRow, "id" | "workspace_id" | "external_id" | "meta" | "tier" | "created_at">) {
+  return env.DB.prepare("INSERT INTO identities (id, workspace_id, external_id, meta, tier, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
+    row.id,
+    row.workspace_id,
+    row.external_id,
+    row.meta,
+    row.tier,
+    row.created_at,
+  );
+}
+
+export type IdentityColumns = Partial<Pick<IdentityRow, "meta" | "tier">>;
+
+/** Updates only the given columns. */
+export function updateIdentityColumns(env: Env, identityId: string, columns: IdentityColumns, now: number): D1PreparedStatement {
+  const set = { ...columns, updated_at: now };
+  const assignments = Object.keys(set).map((column) => `${column} = ?`);
+  return env.DB.prepare(`UPDATE identities SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(set), identityId);
+}
+
+/** Replaces an identity's named limits, which all its keys share. */
+export function replaceIdentityLimits(env: Env, workspaceId: string, identityId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
+  return [
+    env.DB.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
+    ...limits.map((l) =>
+      env.DB.prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
+        newId("rl"),
+        workspaceId,
+        identityId,
+        l.name,
+        l.limit,
+        l.duration,
+      ),
+    ),
+  ];
+}
+
+/** Marks the identity deleted and drops its limits; its keys stay, without identity. */
+export function softDeleteIdentity(env: Env, identityId: string, now: number): D1PreparedStatement[] {
+  return [
+    env.DB.prepare("UPDATE identities SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, identityId),
+    env.DB.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
+  ];
+}
+
+/** Live keys linked to the identity: the ones whose verify answers change with it. */
+export async function liveKeyIdsOfIdentity(env: Env, identityId: string): Promise<string[]> {
+  const rows = await all<{ id: string }>(env, "SELECT id FROM keys WHERE identity_id = ? AND deleted_at IS NULL", identityId);
+  return rows.map((row) => row.id);
 }

@@ -1,0 +1,56 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { callerOf } from "../auth/caller";
+import { requireRootKey } from "../auth/rootKey";
+import type { AppEnv } from "../env";
+import { getVerificationStats, MAX_STATS_ROWS } from "../services/verifications";
+import { OUTCOME_FIELDS } from "../store/verifications";
+import { id, jsonResponse, unixMsQuery } from "./schemas";
+
+/** A list in a query string: repeated (`?a=1&a=2`) or comma-separated (`?a=1,2`), as Unkey's SDK sends it. */
+const listParam = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(",")).filter(Boolean))
+    .pipe(z.array(item).max(50));
+
+const outcomeFields = Object.keys(OUTCOME_FIELDS) as [keyof typeof OUTCOME_FIELDS, ...(keyof typeof OUTCOME_FIELDS)[]];
+
+const query = z.object({
+  apiId: id,
+  keyId: listParam(id).optional(),
+  externalId: z.string().min(1).max(256).optional(),
+  start: unixMsQuery.optional(),
+  end: unixMsQuery.optional(),
+  groupBy: listParam(z.enum(["key", "identity", "tags", "tag", "month", "day", "hour"]))
+    .optional()
+    .openapi({ description: "Supported: day, month, key, identity (counts are kept per day, so not hour; tags are not kept)." }),
+  limit: z.coerce.number().int().min(1).max(MAX_STATS_ROWS).optional(),
+  orderBy: z.enum(["time", "total", ...outcomeFields]).optional(),
+  order: z.enum(["asc", "desc"]).optional(),
+});
+
+const row = z.object({
+  time: z.number().optional(),
+  ...Object.fromEntries(outcomeFields.map((field) => [field, z.number()])),
+  total: z.number(),
+  keyId: z.string().optional(),
+  identity: z.object({ id: z.string(), externalId: z.string() }).optional(),
+});
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/analytics.getVerifications",
+  tags: ["analytics"],
+  summary: "Verification outcomes of an api, grouped by day or month, key and identity.",
+  description: "Counts arrive up to about 10 seconds after the verifications. Without `start`, the 30 days up to `end` (default now).",
+  middleware: [requireRootKey()] as const,
+  request: { query },
+  responses: jsonResponse(z.array(row), "One row per group."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => {
+    const { keyId, ...input } = c.req.valid("query");
+    return c.json(await getVerificationStats(c.env, callerOf(c), { ...input, keyIds: keyId }), 200);
+  });
+}

@@ -1,0 +1,153 @@
+import { authorize, type Caller } from "../auth/caller";
+import { writeFenced } from "../counters/client";
+import { KeygateError, asDependencyError, badRequest, notFound } from "../errors";
+import type { Env } from "../env";
+import { newId } from "../ids";
+import { auditStatement } from "../store/audit";
+import { isUniqueViolation, parseJson } from "../store/db";
+import {
+  findIdentity,
+  identityLimits,
+  insertIdentity,
+  listIdentityRows,
+  liveKeyIdsOfIdentity,
+  replaceIdentityLimits,
+  softDeleteIdentity,
+  updateIdentityColumns,
+  type IdentityColumns,
+  type IdentityRow,
+  type NamedLimitRow,
+} from "../store/identities";
+
+export interface IdentityRef {
+  identityId?: string;
+  externalId?: string;
+}
+
+export interface CreateIdentityInput {
+  externalId: string;
+  meta?: Record<string, unknown>;
+  ratelimits?: NamedLimitRow[];
+  tier?: string;
+}
+
+export async function createIdentity(env: Env, caller: Caller, input: CreateIdentityInput): Promise<{ identityId: string }> {
+  authorize(caller, "identity.*.create_identity");
+  const taken = () => new KeygateError("CONFLICT", `An identity with externalId "${input.externalId}" already exists.`);
+  if (await findIdentity(env, caller.workspaceId, { externalId: input.externalId })) throw taken();
+  const identityId = newId("id");
+  const statements = [
+    insertIdentity(env, {
+      id: identityId,
+      workspace_id: caller.workspaceId,
+      external_id: input.externalId,
+      meta: JSON.stringify(input.meta ?? {}),
+      tier: input.tier ?? null,
+      created_at: Date.now(),
+    }),
+    ...replaceIdentityLimits(env, caller.workspaceId, identityId, input.ratelimits ?? []),
+    auditStatement(env, caller, {
+      event: "identity.create",
+      resources: [{ type: "identity", id: identityId }],
+      description: `Created identity ${identityId} for externalId "${input.externalId}".`,
+    }),
+  ];
+  try {
+    await env.DB.batch(statements);
+  } catch (err) {
+    // Another request created the same externalId between the check and the write.
+    throw isUniqueViolation(err, "identities") ? taken() : asDependencyError("D1", err);
+  }
+  return { identityId };
+}
+
+export async function getIdentity(env: Env, caller: Caller, ref: IdentityRef) {
+  authorize(caller, "identity.*.read_identity");
+  return renderIdentity(env, await requireIdentity(env, caller, ref));
+}
+
+export async function listIdentities(env: Env, caller: Caller, query: { limit: number; cursor?: string; environment?: string }) {
+  authorize(caller, "identity.*.read_identity");
+  const { rows, total } = await listIdentityRows(env, caller.workspaceId, query);
+  const page = rows.slice(0, query.limit);
+  const limits = await identityLimits(env, page.map((row) => row.id));
+  return {
+    identities: page.map((row) => ({ id: row.id, externalId: row.external_id, ratelimits: limits.get(row.id)! })),
+    cursor: rows.length > query.limit ? page[page.length - 1]!.id : undefined,
+    total,
+  };
+}
+
+export interface UpdateIdentityInput extends IdentityRef {
+  meta?: Record<string, unknown>;
+  ratelimits?: NamedLimitRow[];
+  tier?: string | null;
+}
+
+/** Applies the fields given (`ratelimits` replaces the whole set); every key of the identity sees it on its next verify. */
+export async function updateIdentity(env: Env, caller: Caller, input: UpdateIdentityInput) {
+  authorize(caller, "identity.*.update_identity");
+  const identity = await requireIdentity(env, caller, input);
+  const columns: IdentityColumns = {};
+  if (input.meta !== undefined) columns.meta = JSON.stringify(input.meta);
+  if (input.tier !== undefined) columns.tier = input.tier;
+  const changed = [input.meta !== undefined && "meta", input.ratelimits !== undefined && "ratelimits", input.tier !== undefined && "tier"].filter(Boolean);
+  const statements = [
+    updateIdentityColumns(env, identity.id, columns, Date.now()),
+    ...(input.ratelimits ? replaceIdentityLimits(env, caller.workspaceId, identity.id, input.ratelimits) : []),
+    auditStatement(env, caller, {
+      event: "identity.update",
+      resources: [{ type: "identity", id: identity.id }],
+      description: `Updated ${changed.join(", ") || "nothing"} of identity ${identity.id}.`,
+    }),
+  ];
+  await writeFencedForIdentity(env, identity.id, () => env.DB.batch(statements));
+  return renderIdentity(env, await requireIdentity(env, caller, { identityId: identity.id }));
+}
+
+/** Soft-deletes the identity: its keys keep working, without its limits and meta, from their next verify. */
+export async function deleteIdentity(env: Env, caller: Caller, identityId: string): Promise<void> {
+  authorize(caller, "identity.*.delete_identity");
+  const identity = await requireIdentity(env, caller, { identityId });
+  await writeFencedForIdentity(env, identity.id, () =>
+    env.DB.batch([
+      ...softDeleteIdentity(env, identity.id, Date.now()),
+      auditStatement(env, caller, {
+        event: "identity.delete",
+        resources: [{ type: "identity", id: identity.id }],
+        description: `Deleted identity ${identity.id} (externalId "${identity.external_id}"); its keys no longer share its limits or meta.`,
+      }),
+    ]),
+  );
+}
+
+/**
+ * writeFenced for every key of the identity. A key linked to it while the write ran was not
+ * fenced and may have loaded the old identity, so such keys are fenced and released afterwards
+ * to make them reload.
+ */
+async function writeFencedForIdentity(env: Env, identityId: string, write: () => Promise<unknown>): Promise<void> {
+  const keyIds = await liveKeyIdsOfIdentity(env, identityId);
+  await writeFenced(env, keyIds, write);
+  const fenced = new Set(keyIds);
+  const linkedMeanwhile = (await liveKeyIdsOfIdentity(env, identityId)).filter((keyId) => !fenced.has(keyId));
+  if (linkedMeanwhile.length > 0) await writeFenced(env, linkedMeanwhile, async () => undefined);
+}
+
+async function requireIdentity(env: Env, caller: Caller, ref: IdentityRef): Promise<IdentityRow> {
+  if (ref.identityId === undefined && ref.externalId === undefined) throw badRequest("identityId: give identityId or externalId");
+  const identity = await findIdentity(env, caller.workspaceId, ref);
+  if (!identity) throw notFound(`identity ${ref.identityId ?? `with externalId "${ref.externalId}"`} not found`);
+  return identity;
+}
+
+async function renderIdentity(env: Env, identity: IdentityRow) {
+  const limits = await identityLimits(env, [identity.id]);
+  return {
+    id: identity.id,
+    externalId: identity.external_id,
+    meta: parseJson<Record<string, unknown>>(identity.meta, {}),
+    ratelimits: limits.get(identity.id)!,
+    tier: identity.tier ?? undefined,
+  };
+}

@@ -1,0 +1,140 @@
+import type { Env } from "../env";
+import { all } from "./db";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Response field → the verify code counted under it. */
+export const OUTCOME_FIELDS = {
+  valid: "VALID",
+  notFound: "NOT_FOUND",
+  forbidden: "FORBIDDEN",
+  usageExceeded: "USAGE_EXCEEDED",
+  rateLimited: "RATE_LIMITED",
+  unauthorized: "UNAUTHORIZED",
+  disabled: "DISABLED",
+  insufficientPermissions: "INSUFFICIENT_PERMISSIONS",
+  expired: "EXPIRED",
+} as const;
+
+export type OutcomeField = keyof typeof OUTCOME_FIELDS;
+
+/** Counts are kept per UTC day: a range covers each day it touches. */
+export interface DayRange {
+  start: number;
+  end: number;
+}
+
+const sumOf = (code: string) => `COALESCE(SUM(CASE WHEN v.outcome = '${code}' THEN v.count END), 0)`;
+
+/** Keys selected by id, or by owner (their ownerId or their identity's externalId). */
+export type KeySelection = { keyId: string } | { ownerId: string };
+
+function keyFilter(workspaceId: string, keys: KeySelection): { sql: string; params: unknown[] } {
+  if ("keyId" in keys) return { sql: "v.key_id = ?", params: [keys.keyId] };
+  return {
+    sql: `v.key_id IN (SELECT id FROM keys WHERE workspace_id = ? AND deleted_at IS NULL
+            AND (owner_id = ? OR identity_id IN (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL)))`,
+    params: [workspaceId, keys.ownerId, workspaceId, keys.ownerId],
+  };
+}
+
+/** The apis of an owner's live keys (to check the caller may read each). */
+export async function apisOfOwner(env: Env, workspaceId: string, ownerId: string): Promise<string[]> {
+  const rows = await all<{ api_id: string }>(
+    env,
+    `SELECT DISTINCT api_id FROM keys WHERE workspace_id = ? AND deleted_at IS NULL
+       AND (owner_id = ? OR identity_id IN (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL))`,
+    workspaceId,
+    ownerId,
+    workspaceId,
+    ownerId,
+  );
+  return rows.map((row) => row.api_id);
+}
+
+/** Per UTC day, the verifications of the selected keys that were valid, rate limited, out of credits. */
+export function dailyOutcomes(env: Env, workspaceId: string, keys: KeySelection, range: DayRange) {
+  const filter = keyFilter(workspaceId, keys);
+  return all<{ time: number; success: number; rateLimited: number; usageExceeded: number }>(
+    env,
+    `SELECT v.day AS time, ${sumOf("VALID")} AS success, ${sumOf("RATE_LIMITED")} AS "rateLimited", ${sumOf("USAGE_EXCEEDED")} AS "usageExceeded"
+       FROM verifications v
+      WHERE v.workspace_id = ? AND ${filter.sql} AND v.day >= ? AND v.day <= ?
+      GROUP BY v.day ORDER BY v.day`,
+    workspaceId,
+    ...filter.params,
+    Math.floor(range.start / DAY_MS) * DAY_MS,
+    range.end,
+  );
+}
+
+export interface StatsQuery {
+  workspaceId: string;
+  apiId: string;
+  keyIds?: string[];
+  externalId?: string;
+  range: DayRange;
+  groupBy: { time?: "day" | "month"; key: boolean; identity: boolean };
+  orderBy: "time" | "total" | OutcomeField | undefined;
+  order: "asc" | "desc";
+  limit: number;
+}
+
+export type StatsRow = Record<OutcomeField | "total", number> & {
+  time?: number;
+  key_id?: string;
+  identity_id?: string | null;
+  identity_external_id?: string | null;
+};
+
+const timeColumn = {
+  day: "v.day",
+  month: "CAST(strftime('%s', v.day / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000",
+};
+
+/** Outcome counts of an api, filtered and grouped as asked. Every SQL fragment here is fixed text; values are bound. */
+export function verificationStats(env: Env, query: StatsQuery): Promise<StatsRow[]> {
+  const columns: string[] = [];
+  const groups: string[] = [];
+  if (query.groupBy.time) {
+    columns.push(`${timeColumn[query.groupBy.time]} AS time`);
+    groups.push("time");
+  }
+  if (query.groupBy.key) {
+    columns.push("v.key_id AS key_id");
+    groups.push("v.key_id");
+  }
+  if (query.groupBy.identity) {
+    columns.push("i.id AS identity_id", "i.external_id AS identity_external_id");
+    groups.push("i.id");
+  }
+  for (const [field, code] of Object.entries(OUTCOME_FIELDS)) columns.push(`${sumOf(code)} AS "${field}"`);
+  columns.push("COALESCE(SUM(v.count), 0) AS total");
+
+  const filters = ["v.workspace_id = ?", "v.api_id = ?", "v.day >= ?", "v.day <= ?"];
+  const params: unknown[] = [query.workspaceId, query.apiId, Math.floor(query.range.start / DAY_MS) * DAY_MS, query.range.end];
+  if (query.keyIds?.length) {
+    filters.push(`v.key_id IN (${query.keyIds.map(() => "?").join(", ")})`);
+    params.push(...query.keyIds);
+  }
+  if (query.externalId !== undefined) {
+    filters.push("i.external_id = ?");
+    params.push(query.externalId);
+  }
+  const order = query.order === "desc" ? "DESC" : "ASC";
+  const orderBy = [...(query.orderBy ? [`"${query.orderBy}" ${order}`] : []), ...groups.map((g) => `${g} ${order}`)];
+
+  return all<StatsRow>(
+    env,
+    `SELECT ${columns.join(", ")}
+       FROM verifications v
+       LEFT JOIN keys k ON k.id = v.key_id
+       LEFT JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
+      WHERE ${filters.join(" AND ")}
+      ${groups.length ? `GROUP BY ${groups.join(", ")}` : ""}
+      ${orderBy.length ? `ORDER BY ${orderBy.join(", ")}` : ""}
+      LIMIT ?`,
+    ...params,
+    query.limit,
+  );
+}
