@@ -32,6 +32,15 @@ export function lastRefillBoundary(refill: RefillConfig, now: number): number {
   return boundary;
 }
 
+/** The first refill boundary after `now`: when the credits come back. */
+export function nextRefillBoundary(refill: RefillConfig, now: number): number {
+  const last = lastRefillBoundary(refill, now);
+  if (refill.interval === "daily") return last + DAY_MS;
+  const date = new Date(last);
+  const [year, month] = [date.getUTCFullYear(), date.getUTCMonth() + 1];
+  return Date.UTC(year, month, Math.min(refill.refillDay ?? 1, daysInMonth(year, month)));
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
 }

@@ -193,7 +193,7 @@ async function groupGone(groupId: number, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -1,0 +1,43 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { speaks } from "../dialects/introspection";
+import type { AppEnv } from "../env";
+import { readCheck } from "../gateway/request";
+import { allow, deny, renderGatewayError } from "../gateway/response";
+import { verifyKey } from "../verify/service";
+import { plaintextKey } from "./schemas";
+
+/**
+ * The auth endpoint for reverse proxies (nginx auth_request, Caddy forward_auth, Traefik
+ * ForwardAuth, Envoy ext_authz): any method, any path suffix (the original path some gateways
+ * append), no body. 200 lets the request through with the key's identity in headers; 401, 403
+ * and 429 refuse it. Each check is one verification: 1 credit, the key's limits, analytics.
+ * See examples/README.md.
+ */
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.use("/v1/gateway/*", speaks(renderGatewayError));
+  app.all("/v1/gateway/:apiId", check);
+  app.all("/v1/gateway/:apiId/*", check);
+}
+
+async function check(c: Context<AppEnv>): Promise<Response> {
+  const request = readCheck(c.req.raw, c.req.param("apiId")!);
+  if (request.key === undefined) return deny(c, "UNAUTHORIZED");
+  // No key Keygate issues looks like this: refused without a lookup.
+  if (!plaintextKey.safeParse(request.key).success) return deny(c, "NOT_FOUND");
+  const result = await verifyKey(
+    c.env,
+    {
+      key: request.key,
+      apiId: request.apiId,
+      permissions: request.permissions.length > 0 ? { and: request.permissions } : undefined,
+      creditCost: 1,
+      ratelimitCost: 1,
+      optionalRatelimits: [request.methodLimit],
+      environment: request.environment,
+      clientIp: request.clientIp,
+    },
+    c.executionCtx,
+  );
+  return result.code === "VALID" ? allow(c, result) : deny(c, result.code, result);
+}

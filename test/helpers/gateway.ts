@@ -1,0 +1,31 @@
+import { SELF } from "cloudflare:test";
+
+export interface GatewayCall {
+  method?: string;
+  /** The original path, as Envoy appends it; may carry a query. */
+  path?: string;
+  /** The auth URL's own options, e.g. `permission=orders.read&header=x-api-key`. */
+  query?: string;
+  headers?: Record<string, string>;
+}
+
+/** Asks the gateway endpoint as a reverse proxy would. */
+export async function gateway(apiId: string, call: GatewayCall = {}) {
+  const query = call.query ? `?${call.query}` : "";
+  const url = new URL(`/v1/gateway/${apiId}${call.path ?? ""}${query}`, "http://keygate.test");
+  const res = await SELF.fetch(url, { method: call.method ?? "GET", headers: call.headers });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export const apiKey = (key: string) => ({ "x-api-key": key });
+
+/** What nginx's auth_request sends (see examples/nginx/nginx.conf). */
+export const nginx = (key: string, method = "GET") => ({
+  "x-api-key": key,
+  "x-original-uri": "/orders/1",
+  "x-original-method": method,
+});
+
+/** The identity headers of an allowed check. */
+export const IDENTITY_HEADERS = ["x-key-id", "x-key-owner", "x-key-name", "x-key-environment", "x-key-permissions", "x-key-meta", "x-key-remaining"];
