@@ -214,3 +214,6 @@ export const overrideSchema = z
     async: z.boolean().nullable().optional(),
   })
   .openapi("RatelimitOverride");
+
+/** Unix milliseconds given in a query string. */
+export const unixMsQuery = z.coerce.number().int().min(0).max(8.64e15);

@@ -1,5 +1,5 @@
 import { badRequest } from "../errors";
-import type { KeyPolicy, LimitConfig } from "../store/policy";
+import type { KeyPolicy, LimitConfig, RefillConfig } from "../store/policy";
 import { ipAllowed } from "./ipAllowlist";
 import { evaluatePermissionQuery, type PermissionQuery } from "./permissionQuery";
 
@@ -29,6 +29,8 @@ export interface VerifyRequest {
   /** Cost against the key's own `ratelimit` ("default"). */
   ratelimitCost: number;
   ratelimits?: RatelimitRequest[];
+  /** Named limits (cost 1) checked only where the key or its identity configures them; others are skipped. */
+  optionalRatelimits?: string[];
   /** When set, the key must belong to this environment. */
   environment?: string;
   clientIp?: string;
@@ -48,6 +50,7 @@ export interface VerifyResult {
   apiId?: string;
   workspaceId?: string;
   name?: string;
+  last4?: string;
   ownerId?: string;
   meta?: Record<string, unknown>;
   expires?: number;
@@ -56,11 +59,15 @@ export interface VerifyResult {
   /** Every limit checked, by name, for callers that expose them (the gateway's headers). */
   ratelimits?: Record<string, RatelimitState>;
   remaining?: number;
+  /** How credits come back, so a gateway can say when to retry. */
+  refill?: RefillConfig;
   enabled?: boolean;
   permissions?: string[];
   roles?: string[];
   environment?: string;
   tier?: string;
+  /** The named limits configured for the key: its own, else its identity's. */
+  namedLimits?: Record<string, LimitConfig>;
   identity?: { id: string; externalId: string; meta: Record<string, unknown> };
 }
 
@@ -94,7 +101,8 @@ export const DEFAULT_LIMIT = "default";
 /**
  * Which limits one verify is checked against: the key's own `ratelimit` always, plus each
  * requested name, either ad hoc (limit and duration given) or as configured on the key, then
- * on its identity. Asking for a limit that is configured nowhere is the caller's error.
+ * on its identity. Asking for a limit that is configured nowhere is the caller's error, except
+ * for the optional names (the gateway's `read` / `write`), which only apply where they exist.
  */
 export function planLimits(policy: KeyPolicy, request: VerifyRequest): PlannedLimit[] {
   const planned = new Map<string, PlannedLimit>();
@@ -107,13 +115,23 @@ export function planLimits(policy: KeyPolicy, request: VerifyRequest): PlannedLi
       planned.set(asked.name, { scope: "key", name: asked.name, config: { limit: asked.limit, duration: asked.duration }, cost });
       continue;
     }
-    const onKey = asked.name === DEFAULT_LIMIT ? policy.ratelimit : policy.keyLimits[asked.name];
-    const onIdentity = policy.identityLimits[asked.name];
-    if (onKey) planned.set(asked.name, { scope: "key", name: asked.name, config: onKey, cost });
-    else if (onIdentity) planned.set(asked.name, { scope: "identity", name: asked.name, config: onIdentity, cost });
-    else throw badRequest(`ratelimits: no limit named "${asked.name}" on this key or its identity; give limit and duration for an ad-hoc limit`);
+    const configured = configuredLimit(policy, asked.name, cost);
+    if (!configured) throw badRequest(`ratelimits: no limit named "${asked.name}" on this key or its identity; give limit and duration for an ad-hoc limit`);
+    planned.set(asked.name, configured);
+  }
+  for (const name of request.optionalRatelimits ?? []) {
+    const configured = planned.has(name) ? undefined : configuredLimit(policy, name, 1);
+    if (configured) planned.set(name, configured);
   }
   return [...planned.values()];
+}
+
+/** A limit as configured on the key, else on its identity. */
+function configuredLimit(policy: KeyPolicy, name: string, cost: number): PlannedLimit | undefined {
+  const onKey = name === DEFAULT_LIMIT ? policy.ratelimit : policy.keyLimits[name];
+  if (onKey) return { scope: "key", name, config: onKey, cost };
+  const onIdentity = policy.identityLimits[name];
+  return onIdentity ? { scope: "identity", name, config: onIdentity, cost } : undefined;
 }
 
 /** The fields every answer about an existing key carries, valid or not. */
@@ -123,6 +141,7 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     apiId: policy.apiId,
     workspaceId: policy.workspaceId,
     name: policy.name ?? undefined,
+    last4: policy.last4,
     ownerId: policy.ownerId ?? policy.identity?.externalId ?? undefined,
     meta: policy.meta ?? undefined,
     expires: policy.expires ?? undefined,
@@ -132,6 +151,8 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     roles: policy.roles,
     environment: policy.environment ?? undefined,
     tier: policy.tier ?? policy.identity?.tier ?? undefined,
+    refill: policy.refill ?? undefined,
+    namedLimits: { ...policy.identityLimits, ...policy.keyLimits },
     identity: policy.identity
       ? { id: policy.identity.id, externalId: policy.identity.externalId, meta: policy.identity.meta }
       : undefined,

@@ -5,6 +5,9 @@ declare global {
     interface Env extends KeygateEnv {
       /** schema.sql as statements, applied before each test file. */
       TEST_SCHEMA: string;
+      /** Runs per property-based test, and the seed they start from. */
+      FUZZ_RUNS: string;
+      FUZZ_SEED: string;
     }
   }
 }
