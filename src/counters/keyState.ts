@@ -41,6 +41,8 @@ export class KeyState extends DurableObject<Env> {
   /** Management writes in flight: fence token → until when the policy must be read fresh. */
   private readonly fences = new Map<string, number>();
   private generation = 0;
+  private readonly pendingCounts = new Map<string, number>();
+  private countedKey?: { keyId: string; apiId: string; workspaceId: string };
   private flushScheduled = false;
 
   // ---- management: fence → write D1 → release ----
@@ -228,38 +230,42 @@ export class KeyState extends DurableObject<Env> {
 
   // ---- verification counts ----
 
+  /**
+   * Counted in memory and flushed to D1 by an alarm, so a verify with no counters writes nothing
+   * to storage (a storage write is a disk commit). An eviction before the flush loses at most
+   * one flush interval of analytics; allow/deny answers never depend on these counts.
+   */
   private count(policy: KeyPolicy, code: VerifyCode, now: number): void {
-    const storage = this.ctx.storage.kv;
-    const statKey = `stats:${Math.floor(now / DAY_MS) * DAY_MS}:${code}`;
-    storage.put(statKey, (storage.get<number>(statKey) ?? 0) + 1);
-    if (!storage.get("ref")) storage.put("ref", { keyId: policy.id, apiId: policy.apiId, workspaceId: policy.workspaceId });
+    const bucket = `${Math.floor(now / DAY_MS) * DAY_MS}:${code}`;
+    this.pendingCounts.set(bucket, (this.pendingCounts.get(bucket) ?? 0) + 1);
+    this.countedKey ??= { keyId: policy.id, apiId: policy.apiId, workspaceId: policy.workspaceId };
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       void this.ctx.storage.setAlarm(now + STATS_FLUSH_MS);
     }
   }
 
-  /** Moves counts to D1; on failure they stay here and the alarm is retried. */
+  /** Moves counts to D1; on failure they are kept and the alarm is retried. */
   async alarm(): Promise<void> {
     this.flushScheduled = false;
-    const storage = this.ctx.storage.kv;
-    const ref = storage.get<{ keyId: string; apiId: string; workspaceId: string }>("ref");
-    const pending = [...storage.list<number>({ prefix: "stats:" })];
-    if (!ref || pending.length === 0) return;
-    await this.env.DB.batch(
-      pending.map(([statKey, count]) => {
-        const [, day, outcome] = statKey.split(":");
-        return this.env.DB.prepare(
-          `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
-        ).bind(ref.workspaceId, ref.apiId, ref.keyId, Number(day), outcome, count);
-      }),
-    );
-    for (const [statKey, count] of pending) {
-      // Verifies that arrived during the flush stay for the next one.
-      const now = storage.get<number>(statKey) ?? 0;
-      if (now > count) storage.put(statKey, now - count);
-      else storage.delete(statKey);
+    const key = this.countedKey;
+    const pending = [...this.pendingCounts];
+    if (!key || pending.length === 0) return;
+    this.pendingCounts.clear();
+    try {
+      await this.env.DB.batch(
+        pending.map(([bucket, count]) => {
+          const [day, outcome] = bucket.split(":");
+          return this.env.DB.prepare(
+            `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
+          ).bind(key.workspaceId, key.apiId, key.keyId, Number(day), outcome, count);
+        }),
+      );
+    } catch (err) {
+      for (const [bucket, count] of pending) this.pendingCounts.set(bucket, (this.pendingCounts.get(bucket) ?? 0) + count);
+      this.flushScheduled = true;
+      throw err;
     }
   }
 }
