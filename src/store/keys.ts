@@ -33,23 +33,14 @@ export interface KeyRow {
   deleted_at: number | null;
 }
 
-/** A live key of this workspace; another workspace's key is indistinguishable from none. */
-export function findKey(env: Env, workspaceId: string, keyId: string): Promise<KeyRow | null> {
+/** A live key of this workspace, by id or by hash; another workspace's key is indistinguishable from none. */
+export function findKey(env: Env, workspaceId: string, by: { id: string } | { hash: string }): Promise<KeyRow | null> {
+  const [column, value] = "id" in by ? ["id", by.id] : ["hash", by.hash];
   return first<KeyRow>(
     env,
     `SELECT k.* FROM keys k JOIN apis a ON a.id = k.api_id AND a.deleted_at IS NULL
-      WHERE k.id = ? AND k.workspace_id = ? AND k.deleted_at IS NULL`,
-    keyId,
-    workspaceId,
-  );
-}
-
-export function findKeyByHash(env: Env, workspaceId: string, hash: string): Promise<KeyRow | null> {
-  return first<KeyRow>(
-    env,
-    `SELECT k.* FROM keys k JOIN apis a ON a.id = k.api_id AND a.deleted_at IS NULL
-      WHERE k.hash = ? AND k.workspace_id = ? AND k.deleted_at IS NULL`,
-    hash,
+      WHERE k.${column} = ? AND k.workspace_id = ? AND k.deleted_at IS NULL`,
+    value,
     workspaceId,
   );
 }

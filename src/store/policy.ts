@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import type { KeyRow } from "./keys";
 
 export interface LimitConfig {
   limit: number;
@@ -48,34 +49,10 @@ export interface KeyPolicy {
   ipAllowlists: string[][];
 }
 
-interface KeyRow {
-  id: string;
-  workspace_id: string;
-  api_id: string;
-  deleted_at: number | null;
+/** A key row joined with what verify needs of its api and identity. */
+interface PolicyRow extends KeyRow {
   api_deleted_at: number | null;
-  enabled: number;
-  revoked_at: number | null;
-  expires: number | null;
-  name: string | null;
-  last4: string;
-  owner_id: string | null;
-  meta: string | null;
-  environment: string | null;
-  tier: string | null;
-  created_at: number;
-  remaining: number | null;
-  credits_version: number;
-  credits_set_at: number | null;
-  credits_from: string | null;
-  refill_interval: "daily" | "monthly" | null;
-  refill_amount: number | null;
-  refill_day: number | null;
-  ratelimit_limit: number | null;
-  ratelimit_duration: number | null;
-  ip_allowlist: string;
   api_ip_allowlist: string;
-  identity_id: string | null;
   identity_external_id: string | null;
   identity_meta: string | null;
   identity_tier: string | null;
@@ -112,7 +89,7 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
                                  WHERE k.id = ?1)`,
     ).bind(keyId),
   ]);
-  const row = keyResult!.results[0] as KeyRow | undefined;
+  const row = keyResult!.results[0] as PolicyRow | undefined;
   if (!row) return null;
 
   const keyLimits: Record<string, LimitConfig> = {};
