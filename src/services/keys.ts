@@ -10,7 +10,6 @@ import { linkKeyToExternalId } from "../store/identities";
 import { forgetKeyHash } from "../store/keyLookup";
 import {
   findKey,
-  findKeyByHash,
   insertKey,
   keyLinks,
   replaceKeyLimits,
@@ -368,7 +367,7 @@ export async function rerollKey(env: Env, caller: Caller, input: { keyId: string
 }
 
 export async function whoami(env: Env, caller: Caller, plaintext: string) {
-  const key = await findKeyByHash(env, caller.workspaceId, hashKey(plaintext));
+  const key = await findKey(env, caller.workspaceId, { hash: hashKey(plaintext) });
   if (!key) throw notFound("no key of this workspace matches");
   authorize(caller, ...apiPermission(key.api_id, "read_key"));
   const links = (await keyLinks(env, [key])).get(key.id)!;
@@ -411,7 +410,7 @@ export async function updateRemaining(env: Env, caller: Caller, input: { keyId: 
 // ---- helpers ----
 
 export async function requireKey(env: Env, caller: Caller, keyId: string): Promise<KeyRow> {
-  const key = await findKey(env, caller.workspaceId, keyId);
+  const key = await findKey(env, caller.workspaceId, { id: keyId });
   if (!key) throw notFound(`key ${keyId} not found`);
   return key;
 }
