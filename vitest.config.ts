@@ -1,7 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM helper shared with the scripts
 import { schemaStatements } from "./scripts/schema.mjs";
+
+/** A second Worker guarded by src/middleware/keygate.ts; auxiliary Workers must be plain JavaScript. */
+const protectedWorker = buildSync({ entryPoints: ["test/fixtures/protected-worker.ts"], bundle: true, format: "esm", write: false }).outputFiles[0]!.text;
 
 /** Tests that run inside workerd, with real local D1, KV and Durable Objects. */
 export default defineConfig({
@@ -12,12 +16,28 @@ export default defineConfig({
         bindings: {
           ROOT_KEY: "test_root_key",
           TEST_SCHEMA: JSON.stringify(schemaStatements()),
+          // Property-test runs per property, and their seed: CI-sized by default (see test/helpers/fuzz.ts).
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "150",
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "20240611",
         },
+        serviceBindings: { PROTECTED_WORKER: "protected-worker" },
+        workers: [
+          {
+            name: "protected-worker",
+            modules: true,
+            script: protectedWorker,
+            compatibilityDate: "2026-04-20",
+            // The pool runs Keygate as "vitest-pool-workers-runner-<project name>", and this project has no name.
+            serviceBindings: { KEYGATE: "vitest-pool-workers-runner-" },
+          },
+        ],
       },
     }),
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],
+    // Concurrency tests fire hundreds of requests; on a loaded 2-core machine that takes seconds.
+    testTimeout: 30_000,
   },
 });

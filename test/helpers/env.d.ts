@@ -8,6 +8,8 @@ declare global {
       /** Runs per property-based test, and the seed they start from. */
       FUZZ_RUNS: string;
       FUZZ_SEED: string;
+      /** test/fixtures/protected-worker.ts: another Worker that checks keys with Keygate. */
+      PROTECTED_WORKER: Fetcher;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { keygate, type KeygateOptions, type KeygateVariables } from "../../src/middleware/keygate";
@@ -6,21 +6,20 @@ import { apiWithKey, verify } from "../helpers/harness";
 
 const minute = 60_000;
 
-/**
- * Another Worker's app guarded by the middleware. Its KEYGATE binding is SELF: a real service
- * binding (a Fetcher) to the Keygate Worker under test.
- */
-function consumer(options: Omit<KeygateOptions, "binding" | "baseUrl"> & Partial<KeygateOptions>, keygateService: Fetcher = SELF) {
-  const app = new Hono<{ Bindings: { KEYGATE: Fetcher }; Variables: KeygateVariables }>();
-  app.use("/orders/*", keygate({ binding: options.baseUrl ? undefined : "KEYGATE", ...options }));
-  app.all("/orders/*", (c) => c.json({ method: c.req.method, identity: c.get("keygate") }));
-  return (path: string, init: RequestInit = {}) => app.request(path, init, { KEYGATE: keygateService });
+/** A client of test/fixtures/protected-worker.ts, a separate Worker bound to Keygate. */
+function protectedWorker(path: string, init: RequestInit = {}) {
+  return env.PROTECTED_WORKER.fetch(new URL(path, "https://orders.example"), init);
 }
 
-describe("keygate() Hono middleware", () => {
+describe("a second Worker guarded by keygate() through a service binding", () => {
+  it("serves its open route without a key", async () => {
+    const res = await protectedWorker("/");
+    expect([res.status, await res.text()]).toEqual([200, "open to all"]);
+  });
+
   it("runs the route with the key's identity on c.get('keygate')", async () => {
     const { apiId, keyId, key } = await apiWithKey({ externalId: "user_mw_1", meta: { plan: "pro" }, permissions: ["orders.read"], remaining: 10 });
-    const res = await consumer({ apiId })("/orders/1", { headers: { authorization: `Bearer ${key}` } });
+    const res = await protectedWorker(`/apis/${apiId}/orders/1`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.identity).toMatchObject({ keyId, ownerId: "user_mw_1", meta: { plan: "pro" }, permissions: ["orders.read"], remaining: 9 });
@@ -28,25 +27,29 @@ describe("keygate() Hono middleware", () => {
 
   it("answers 401 itself for a missing or unknown key, and the route never runs", async () => {
     const { apiId } = await apiWithKey();
-    const call = consumer({ apiId });
-    const missing = await call("/orders/1");
+    const missing = await protectedWorker(`/apis/${apiId}/orders/1`);
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toContain("Bearer");
     expect(((await missing.json()) as any).code).toBe("UNAUTHORIZED");
-    const unknown = await call("/orders/1", { headers: { "x-api-key": "sk_never_issued_middleware_1" } });
+    const unknown = await protectedWorker(`/apis/${apiId}/orders/1`, { headers: { "x-api-key": "sk_never_issued_middleware_1" } });
     expect([unknown.status, unknown.headers.get("x-key-code")]).toEqual([401, "NOT_FOUND"]);
   });
 
-  it("answers 403 for a missing permission and 429 with Retry-After when rate limited", async () => {
-    const { apiId, key } = await apiWithKey({ permissions: ["orders.read"], ratelimits: [{ name: "write", limit: 1, duration: minute }] });
-    const forbidden = await consumer({ apiId, permissions: ["orders.delete"] })("/orders/1", { headers: { "x-api-key": key } });
+  it("answers 403 when the route's permission is missing", async () => {
+    const reader = await apiWithKey({ permissions: ["orders.read"] });
+    const forbidden = await protectedWorker(`/apis/${reader.apiId}/orders/1`, { method: "DELETE", headers: { "x-api-key": reader.key } });
     expect([forbidden.status, forbidden.headers.get("x-key-code")]).toEqual([403, "INSUFFICIENT_PERMISSIONS"]);
+    const deleter = await apiWithKey({ permissions: ["orders.delete"] });
+    expect((await protectedWorker(`/apis/${deleter.apiId}/orders/1`, { method: "DELETE", headers: { "x-api-key": deleter.key } })).status).toBe(200);
+  });
 
-    // The request's own method picks the key's `write` limit.
-    const call = consumer({ apiId, permissions: ["orders.read"] });
-    expect((await call("/orders/1", { method: "POST", headers: { "x-api-key": key } })).status).toBe(200);
-    expect((await call("/orders/1", { method: "GET", headers: { "x-api-key": key } })).status).toBe(200);
-    const limited = await call("/orders/1", { method: "POST", headers: { "x-api-key": key } });
+  it("answers 429 with Retry-After when the key is rate limited", async () => {
+    const { apiId, key } = await apiWithKey({ ratelimits: [{ name: "write", limit: 1, duration: minute }] });
+    const order = (method: string) => protectedWorker(`/apis/${apiId}/orders/1`, { method, headers: { "x-api-key": key } });
+    // The client's method reaches Keygate and picks the key's `write` limit.
+    expect((await order("POST")).status).toBe(200);
+    expect((await order("GET")).status).toBe(200);
+    const limited = await order("POST");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited.headers.get("ratelimit-remaining")).toBe("0");
@@ -54,12 +57,29 @@ describe("keygate() Hono middleware", () => {
 
   it("passes the client's address for the key's IP allowlist, and refuses a restricted key without one", async () => {
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"] });
-    const call = consumer({ apiId });
-    expect((await call("/orders/1", { headers: { "x-api-key": key, "cf-connecting-ip": "10.1.2.3" } })).status).toBe(200);
-    expect((await call("/orders/1", { headers: { "x-api-key": key, "cf-connecting-ip": "192.0.2.1" } })).status).toBe(403);
-    expect((await call("/orders/1", { headers: { "x-api-key": key } })).status).toBe(403);
+    const from = (headers: Record<string, string>) => protectedWorker(`/apis/${apiId}/orders/1`, { headers: { "x-api-key": key, ...headers } });
+    expect((await from({ "cf-connecting-ip": "10.1.2.3" })).status).toBe(200);
+    expect((await from({ "cf-connecting-ip": "192.0.2.1" })).status).toBe(403);
+    expect((await from({})).status).toBe(403);
   });
 
+  it("fails closed with 503 when Keygate is unreachable", async () => {
+    const { apiId, key } = await apiWithKey({ remaining: 5 });
+    const res = await protectedWorker(`/unreachable/apis/${apiId}/orders/1`, { headers: { "x-api-key": key } });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as any).code).toBe("SERVICE_UNAVAILABLE");
+    expect(await verify(key, { remaining: { cost: 0 } })).toMatchObject({ remaining: 5 });
+  });
+});
+
+/** The middleware in this Worker, for options and answers the second Worker does not set up. */
+function consumer(options: Omit<KeygateOptions, "binding" | "baseUrl">, keygateService: Fetcher = SELF) {
+  const app = new Hono<{ Bindings: { KEYGATE: Fetcher }; Variables: KeygateVariables }>();
+  app.get("/orders/:id", keygate({ binding: "KEYGATE", ...options }), (c) => c.json({ identity: c.get("keygate") }));
+  return (path: string, init: RequestInit = {}) => app.request(path, init, { KEYGATE: keygateService });
+}
+
+describe("keygate() options and failure answers", () => {
   it("reads the key only from the configured header", async () => {
     const { apiId, key } = await apiWithKey();
     const call = consumer({ apiId, header: "x-customer-key" });
@@ -67,21 +87,20 @@ describe("keygate() Hono middleware", () => {
     expect((await call("/orders/1", { headers: { "x-api-key": key } })).status).toBe(401);
   });
 
-  it("fails closed with 503 when Keygate is unreachable, errs, or answers nonsense", async () => {
+  it("fails closed with 503 when Keygate errs or answers nonsense", async () => {
     const { apiId, key } = await apiWithKey({ remaining: 5 });
     const headers = { "x-api-key": key };
     const keygateAnswering = (response: () => Response): Fetcher => ({ fetch: async () => response() }) as unknown as Fetcher;
-    const cases: [string, ReturnType<typeof consumer>][] = [
-      ["a closed port", consumer({ apiId, baseUrl: "http://127.0.0.1:9" })],
-      ["a throwing binding", consumer({ apiId }, { fetch: async () => Promise.reject(new Error("down")) } as unknown as Fetcher)],
-      ["a 500", consumer({ apiId }, keygateAnswering(() => new Response("boom", { status: 500 })))],
-      ["a 503", consumer({ apiId }, keygateAnswering(() => Response.json({ code: "SERVICE_UNAVAILABLE" }, { status: 503 })))],
-      ["a 404", consumer({ apiId }, keygateAnswering(() => new Response("not found", { status: 404 })))],
-      ["a 200 that is not JSON", consumer({ apiId }, keygateAnswering(() => new Response("<html>")))],
-      ["a 200 without a key", consumer({ apiId }, keygateAnswering(() => Response.json({})))],
+    const cases: [string, Fetcher][] = [
+      ["a throwing binding", { fetch: async () => Promise.reject(new Error("down")) } as unknown as Fetcher],
+      ["a 500", keygateAnswering(() => new Response("boom", { status: 500 }))],
+      ["a 503", keygateAnswering(() => Response.json({ code: "SERVICE_UNAVAILABLE" }, { status: 503 }))],
+      ["a 404", keygateAnswering(() => new Response("not found", { status: 404 }))],
+      ["a 200 that is not JSON", keygateAnswering(() => new Response("<html>"))],
+      ["a 200 without a key", keygateAnswering(() => Response.json({}))],
     ];
-    for (const [what, call] of cases) {
-      const res = await call("/orders/1", { headers });
+    for (const [what, service] of cases) {
+      const res = await consumer({ apiId }, service)("/orders/1", { headers });
       expect(res.status, what).toBe(503);
       expect(((await res.json()) as any).code, what).toBe("SERVICE_UNAVAILABLE");
     }
