@@ -17,7 +17,7 @@ export default defineConfig({
           ROOT_KEY: "test_root_key",
           TEST_SCHEMA: JSON.stringify(schemaStatements()),
           // Property-test runs per property, and their seed: CI-sized by default (see test/helpers/fuzz.ts).
-          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "150",
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "500",
           FUZZ_SEED: process.env.FUZZ_SEED ?? "20240611",
         },
         serviceBindings: { PROTECTED_WORKER: "protected-worker" },
