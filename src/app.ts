@@ -7,6 +7,19 @@ import type { AppEnv } from "./env";
 import { newId } from "./ids";
 import { unkeyError } from "./dialects/unkey";
 import { registerRoutes } from "./routes";
+import { speaks, type ErrorRenderer } from "./dialects/introspection";
+import { kirimError } from "./dialects/kirim";
+import { komboError } from "./dialects/kombo";
+import { konproError } from "./dialects/konpro";
+import { renderGatewayError } from "./gateway/response";
+
+/** Surfaces that answer errors in their own envelope; every other path speaks Unkey's. */
+const ownEnvelopes: [string, ErrorRenderer][] = [
+  ["/v1/check-api-key", komboError],
+  ["/v1/api-keys/validate", konproError],
+  ["/v1/me", kirimError],
+  ["/v1/gateway/*", renderGatewayError],
+];
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -40,6 +53,8 @@ export function createApp() {
     c.header("Unkey-Request-Id", c.get("requestId"));
     await next();
   });
+  // Before the body limit, so even a 413 leaves in the surface's own envelope.
+  for (const [path, render] of ownEnvelopes) app.use(path, speaks(render));
   app.use(
     "*",
     bodyLimit({
@@ -61,7 +76,13 @@ export function createApp() {
     },
   });
 
-  app.notFound((c) => unkeyError(c, new KeygateError("NOT_FOUND", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = app.routes.filter((route) => route.path === path && route.method !== "ALL").map((route) => route.method);
+    if (allowed.length === 0) return renderError(c, new KeygateError("NOT_FOUND", `No route for ${c.req.method} ${path}.`));
+    c.header("Allow", [...new Set(allowed)].join(", "));
+    return renderError(c, new KeygateError("METHOD_NOT_ALLOWED", `${path} answers ${[...new Set(allowed)].join(", ")}, not ${c.req.method}.`));
+  });
   app.onError((err, c: Context<AppEnv>) => renderError(c, toKeygateError(err)));
   return app;
 }

@@ -52,8 +52,8 @@ export type Dependency = "D1" | "KV" | "Durable Object";
 
 /**
  * Runs a call to a dependency and turns its failure into a 503, so callers fail closed
- * with a clear code instead of a 500 or, worse, a default answer. KeygateErrors that the
- * dependency itself raised on purpose (a Durable Object answering NOT_FOUND) pass through.
+ * with a clear code instead of a 500 or, worse, a default answer. KeygateErrors raised on
+ * purpose inside the call pass through.
  */
 export async function dependency<T>(what: Dependency, call: () => Promise<T>): Promise<T> {
   try {
@@ -65,26 +65,25 @@ export async function dependency<T>(what: Dependency, call: () => Promise<T>): P
 
 export function asDependencyError(what: Dependency, err: unknown): KeygateError {
   if (err instanceof KeygateError) return err;
-  const carried = fromRemote(err);
-  if (carried) return carried;
   return new KeygateError("SERVICE_UNAVAILABLE", `${what} is unavailable; the request was not applied. Retry shortly.`, {
     cause: err,
   });
 }
 
-/** KeygateErrors thrown inside a Durable Object arrive as plain Errors; their message carries the code. */
-const REMOTE_PREFIX = "keygate:";
+/**
+ * How a Durable Object answers across RPC: a value, or the KeygateError it refused with.
+ * Refusals travel as values because a thrown error loses its type and is logged as uncaught.
+ */
+export type Answer<T> = { value: T } | { refused: { code: ErrorCode; message: string } };
 
-export function toRemote(err: KeygateError): Error {
-  return new Error(`${REMOTE_PREFIX}${err.code}:${err.message}`);
+export function refusal(err: unknown, what: Dependency): Answer<never> {
+  const error = asDependencyError(what, err);
+  return { refused: { code: error.code, message: error.message } };
 }
 
-function fromRemote(err: unknown): KeygateError | undefined {
-  if (!(err instanceof Error) || !err.message.startsWith(REMOTE_PREFIX)) return undefined;
-  const rest = err.message.slice(REMOTE_PREFIX.length);
-  const colon = rest.indexOf(":");
-  const code = rest.slice(0, colon) as ErrorCode;
-  return code in statusOf ? new KeygateError(code, rest.slice(colon + 1)) : undefined;
+export function unwrap<T>(answer: Answer<T>): T {
+  if ("refused" in answer) throw new KeygateError(answer.refused.code, answer.refused.message);
+  return answer.value;
 }
 
 export const badRequest = (message: string) => new KeygateError("BAD_REQUEST", message);

@@ -1,9 +1,15 @@
-import { KeygateError, dependency } from "../errors";
+import { KeygateError, dependency, unwrap, type Answer } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
 
 export function keyState(env: Env, keyId: string) {
   return env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
+}
+
+/** Asks a key's Durable Object: unreachable is a 503; a refusal is rethrown as its KeygateError. */
+export async function askKeyState<T>(env: Env, keyId: string, call: (state: ReturnType<typeof keyState>) => Promise<unknown>): Promise<T> {
+  const answer = (await dependency("Durable Object", () => call(keyState(env, keyId)))) as Answer<T>;
+  return unwrap(answer);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { KeygateError, asDependencyError, toRemote } from "../errors";
+import { KeygateError, refusal, type Answer } from "../errors";
 import type { Env } from "../env";
 import { loadKeyPolicy, type KeyPolicy } from "../store/policy";
 import {
@@ -61,11 +61,11 @@ export class KeyState extends DurableObject<Env> {
 
   // ---- verify ----
 
-  async verify(request: VerifyRequest): Promise<VerifyResult> {
+  async verify(request: VerifyRequest): Promise<Answer<VerifyResult>> {
     try {
-      return await this.decide(request);
+      return { value: await this.decide(request) };
     } catch (err) {
-      throw toRemote(asDependencyError("D1", err));
+      return refusal(err, "D1");
     }
   }
 
@@ -177,27 +177,28 @@ export class KeyState extends DurableObject<Env> {
   }
 
   /** Current credits, for getKey and listKeys. */
-  async remaining(keyId: string): Promise<number | null> {
-    const policy = await this.currentPolicy(keyId).catch((err) => {
-      throw toRemote(asDependencyError("D1", err));
-    });
-    if (!policy) return null;
-    return this.credits(policy, Date.now())?.remaining ?? null;
+  async remaining(keyId: string): Promise<Answer<number | null>> {
+    try {
+      const policy = await this.currentPolicy(keyId);
+      return { value: policy ? (this.credits(policy, Date.now())?.remaining ?? null) : null };
+    } catch (err) {
+      return refusal(err, "D1");
+    }
   }
 
   /** `increment` / `decrement` applied atomically against concurrent verifies; answers the new value. */
-  async adjustRemaining(keyId: string, op: Exclude<CreditOp, "set">, value: number): Promise<number> {
-    const policy = await this.currentPolicy(keyId).catch((err) => {
-      throw toRemote(asDependencyError("D1", err));
-    });
-    if (!policy || policy.deleted) throw toRemote(new KeygateError("NOT_FOUND", `key ${keyId} not found`));
-    const credits = this.credits(policy, Date.now());
-    if (!credits) {
-      throw toRemote(new KeygateError("BAD_REQUEST", "this key has unlimited credits; use op \"set\" to give it a number first"));
+  async adjustRemaining(keyId: string, op: Exclude<CreditOp, "set">, value: number): Promise<Answer<number>> {
+    try {
+      const policy = await this.currentPolicy(keyId);
+      if (!policy || policy.deleted) throw new KeygateError("NOT_FOUND", `key ${keyId} not found`);
+      const credits = this.credits(policy, Date.now());
+      if (!credits) throw new KeygateError("BAD_REQUEST", 'this key has unlimited credits; use op "set" to give it a number first');
+      const next = { ...credits, remaining: adjustCredits(credits.remaining, op, value) };
+      this.ctx.storage.kv.put("credits", next);
+      return { value: next.remaining };
+    } catch (err) {
+      return refusal(err, "D1");
     }
-    const next = { ...credits, remaining: adjustCredits(credits.remaining, op, value) };
-    this.ctx.storage.kv.put("credits", next);
-    return next.remaining;
   }
 
   // ---- policy cache ----

@@ -12,7 +12,7 @@ import { verifyKey } from "../verify/service";
  * renders the answer in its own shape.
  */
 
-type ErrorRenderer = (c: Context<AppEnv>, err: KeygateError) => Response;
+export type ErrorRenderer = (c: Context<AppEnv>, err: KeygateError) => Response;
 
 /** Route middleware: from here on, any error leaves the route in this dialect's envelope. */
 export function speaks(render: ErrorRenderer): MiddlewareHandler<AppEnv> {

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { clientAddressHeader, introspect, refusal, speaks } from "../dialects/introspection";
-import { konproError, konproErrorResponses, konproValidation, konproValidationSchema } from "../dialects/konpro";
+import { clientAddressHeader, introspect, refusal } from "../dialects/introspection";
+import { konproErrorResponses, konproValidation, konproValidationSchema } from "../dialects/konpro";
 import { plaintextKey } from "./schemas";
 
 const headers = z.object({
@@ -14,7 +14,6 @@ const route = createRoute({
   path: "/v1/api-keys/validate",
   tags: ["konpro"],
   summary: "Konpro: is the key in x-api-key valid, and what may it do? No body needed; spends no credits.",
-  middleware: [speaks(konproError)] as const,
   request: { headers },
   responses: {
     200: { description: "The answer: `valid: false` for a key that is unknown, expired, revoked, disabled or refused for this address.", content: { "application/json": { schema: konproValidationSchema } } },

@@ -1,14 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { bearerHeaders, bearerKey, introspect, refusal, speaks } from "../dialects/introspection";
-import { komboCheckApiKey, komboCheckApiKeySchema, komboError, komboErrorResponses } from "../dialects/kombo";
+import { bearerHeaders, bearerKey, introspect, refusal } from "../dialects/introspection";
+import { komboCheckApiKey, komboCheckApiKeySchema, komboErrorResponses } from "../dialects/kombo";
 
 const route = createRoute({
   method: "get",
   path: "/v1/check-api-key",
   tags: ["kombo"],
   summary: "Kombo: check that the Bearer key works, and name its environment. Spends no credits.",
-  middleware: [speaks(komboError)] as const,
   request: { headers: bearerHeaders },
   responses: {
     200: { description: "The key is valid.", content: { "application/json": { schema: komboCheckApiKeySchema } } },

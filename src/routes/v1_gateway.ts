@@ -1,9 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { speaks } from "../dialects/introspection";
 import type { AppEnv } from "../env";
 import { readCheck } from "../gateway/request";
-import { allow, deny, renderGatewayError } from "../gateway/response";
+import { allow, deny } from "../gateway/response";
 import { verifyKey } from "../verify/service";
 import { plaintextKey } from "./schemas";
 
@@ -15,7 +14,6 @@ import { plaintextKey } from "./schemas";
  * See examples/README.md.
  */
 export function register(app: OpenAPIHono<AppEnv>) {
-  app.use("/v1/gateway/*", speaks(renderGatewayError));
   app.all("/v1/gateway/:apiId", check);
   app.all("/v1/gateway/:apiId/*", check);
 }

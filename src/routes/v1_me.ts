@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { bearerHeaders, bearerKey, introspect, refusal, speaks } from "../dialects/introspection";
-import { kirimError, kirimErrorResponses, kirimMe, kirimMeSchema } from "../dialects/kirim";
+import { bearerHeaders, bearerKey, introspect, refusal } from "../dialects/introspection";
+import { kirimErrorResponses, kirimMe, kirimMeSchema } from "../dialects/kirim";
 import { workspaceName } from "../store/workspaces";
 
 const route = createRoute({
@@ -9,7 +9,6 @@ const route = createRoute({
   path: "/v1/me",
   tags: ["kirim"],
   summary: "Kirim: the organization, key and rate limits behind the Bearer key. Spends no credits.",
-  middleware: [speaks(kirimError)] as const,
   request: { headers: bearerHeaders },
   responses: {
     200: { description: "The key's context.", content: { "application/json": { schema: kirimMeSchema } } },

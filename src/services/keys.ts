@@ -1,7 +1,7 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
-import { keyState, writeFenced } from "../counters/client";
+import { askKeyState, keyState, writeFenced } from "../counters/client";
 import { issueKey, hashKey, DEFAULT_BYTE_LENGTH } from "../crypto/keys";
-import { KeygateError, badRequest, dependency, notFound } from "../errors";
+import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
 import { auditStatement, type AuditEntry } from "../store/audit";
@@ -359,7 +359,10 @@ export async function rerollKey(env: Env, caller: Caller, input: { keyId: string
       return await env.DB.batch(statements);
     } catch (err) {
       // The write did not happen: give the old key its credits back.
-      if (credits !== null && !old.credits_from) await keyState(env, old.id).adjustRemaining(old.id, "increment", credits).catch(() => {});
+      // The original failure is what the caller needs to see, even if this also fails.
+      if (credits !== null && !old.credits_from) {
+        await askKeyState(env, old.id, (state) => state.adjustRemaining(old.id, "increment", credits)).catch(() => undefined);
+      }
       throw err;
     }
   });
@@ -403,7 +406,8 @@ export async function updateRemaining(env: Env, caller: Caller, input: { keyId: 
   }
   if (input.value === null) throw badRequest(`value: ${input.op} needs a number`);
   const value = input.value;
-  const remaining = await dependency("Durable Object", () => keyState(env, key.id).adjustRemaining(key.id, input.op as "increment" | "decrement", value));
+  const op = input.op;
+  const remaining = await askKeyState<number>(env, key.id, (state) => state.adjustRemaining(key.id, op, value));
   return { remaining };
 }
 
@@ -418,7 +422,7 @@ export async function requireKey(env: Env, caller: Caller, keyId: string): Promi
 /** The Durable Object's running count (refills applied), not D1's last-set value. */
 async function liveRemaining(env: Env, key: KeyRow): Promise<number | null> {
   if (key.remaining === null) return null;
-  return dependency("Durable Object", () => keyState(env, key.id).remaining(key.id));
+  return askKeyState<number | null>(env, key.id, (state) => state.remaining(key.id));
 }
 
 function legacyLimit(ratelimit: LegacyRatelimit | undefined): { limit: number; duration: number } | undefined {

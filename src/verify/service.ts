@@ -1,7 +1,6 @@
 import { hashKey } from "../crypto/keys";
-import { dependency } from "../errors";
 import type { Env } from "../env";
-import { keyState } from "../counters/client";
+import { askKeyState } from "../counters/client";
 import { lookupKeyByHash } from "../store/keyLookup";
 import type { VerifyRequest, VerifyResult } from "./decide";
 
@@ -21,5 +20,5 @@ export async function verifyKey(env: Env, input: VerifyInput, ctx?: Pick<Executi
   if (!ref) return { valid: false, code: "NOT_FOUND" };
   if (input.apiId !== undefined && input.apiId !== ref.apiId) return { valid: false, code: "FORBIDDEN" };
   const { key: _plaintext, apiId: _apiId, ...request } = input;
-  return dependency("Durable Object", () => keyState(env, ref.keyId).verify({ ...request, keyId: ref.keyId }));
+  return askKeyState<VerifyResult>(env, ref.keyId, (state) => state.verify({ ...request, keyId: ref.keyId }));
 }

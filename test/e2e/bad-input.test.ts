@@ -4,6 +4,7 @@ import { useDevServer, type DevServer } from "./helpers/devServer";
 interface Reply {
   status: number;
   body: any;
+  headers: Headers;
 }
 
 /** A plain HTTP call; every answer, error or not, must carry a request id. */
@@ -24,7 +25,7 @@ async function send(
   const requestId = res.headers.get("Unkey-Request-Id");
   expect(requestId, `the ${res.status} answer to ${path} has no request id`).toEqual(expect.stringMatching(/^req_/));
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
 function expectError(reply: Reply, status: number, code: string) {
@@ -92,8 +93,10 @@ describe("bad input against wrangler dev", () => {
     expect(verified.body).toMatchObject({ valid: true });
   });
 
-  it("answers 404 NOT_FOUND for an unknown route and for a known path with the wrong method", async () => {
+  it("answers 404 for an unknown route and 405 with Allow for a known path with the wrong method", async () => {
     expectError(await send(server(), "/v1/keys.doesNotExist"), 404, "NOT_FOUND");
-    expectError(await send(server(), "/v1/apis.createApi", { method: "GET" }), 404, "NOT_FOUND");
+    const wrongMethod = await send(server(), "/v1/apis.createApi", { method: "GET" });
+    expectError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+    expect(wrongMethod.headers.get("Allow")).toBe("POST");
   });
 });
