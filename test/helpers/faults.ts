@@ -1,5 +1,5 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import worker from "../../src/index";
+import type { env } from "cloudflare:test";
+import { dispatch } from "./harness";
 
 type WorkerEnv = typeof env;
 
@@ -32,8 +32,7 @@ export function brokenDurableObjects<T extends DurableObjectNamespace<any>>(real
 }
 
 /** Sends a request to the Worker with some bindings replaced. */
-export async function fetchWith(overrides: Partial<WorkerEnv>, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const ctx = createExecutionContext();
+export function fetchWith(overrides: Partial<WorkerEnv>, path: string, init: RequestInit & { json?: unknown } = {}) {
   const headers = new Headers(init.headers);
   if (init.json !== undefined) headers.set("content-type", "application/json");
   const request = new Request(new URL(path, "http://keygate.test"), {
@@ -41,7 +40,5 @@ export async function fetchWith(overrides: Partial<WorkerEnv>, path: string, ini
     headers,
     body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
   });
-  const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
+  return dispatch(request, overrides);
 }

@@ -1,8 +1,7 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { MAX_BODY_BYTES } from "../../src/app";
-import worker from "../../src/index";
-import { createApi, createKey, post } from "./harness";
+import { createApi, createKey, dispatch, post } from "./harness";
 import { uniqueName } from "./rootKeys";
 import {
   anyMethod,
@@ -202,18 +201,13 @@ export interface Reply {
   json: any;
 }
 
-/**
- * Hands the request to the Worker's fetch handler. Not through SELF.fetch, whose every call
- * gets slower as calls accumulate (cloudflare/workers-sdk#15446): thousands of runs would crawl.
- */
+/** Hands the request to the Worker's fetch handler (see dispatch). */
 export async function send(request: FuzzRequest): Promise<Reply> {
   const init = { method: request.method, headers: request.headers, body: request.body };
   const req = new Request(`http://keygate.test${request.target}`, init);
-  const ctx = createExecutionContext();
   let res: Response;
   try {
-    res = await worker.fetch(req, env, ctx);
-    await waitOnExecutionContext(ctx);
+    res = await dispatch(req);
   } catch (err) {
     throw new Error(`the Worker threw instead of answering: ${err instanceof Error ? err.stack : String(err)}`);
   }

@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { dispatch } from "./harness";
 
 export interface GatewayCall {
   method?: string;
@@ -13,7 +13,7 @@ export interface GatewayCall {
 export async function gateway(apiId: string, call: GatewayCall = {}) {
   const query = call.query ? `?${call.query}` : "";
   const url = new URL(`/v1/gateway/${apiId}${call.path ?? ""}${query}`, "http://keygate.test");
-  const res = await SELF.fetch(url, { method: call.method ?? "GET", headers: call.headers });
+  const res = await dispatch(new Request(url, { method: call.method ?? "GET", headers: call.headers }));
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
