@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
-import { revokeKey } from "../services/keys";
+import { revokeKey } from "../services/keyLifecycle";
 import { id, jsonBody, jsonResponse } from "./schemas";
 
 const route = createRoute({

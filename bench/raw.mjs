@@ -1,0 +1,35 @@
+// Keygate on raw workerd against a trivial Worker on the same runtime: what Keygate itself costs,
+// without wrangler's proxy in the way of both. Called by run.mjs as part of `npm run bench`.
+import { compareToBaseline } from "./compare.mjs";
+import { expectAnswers, getRequest, seedKeys, verifyRequest } from "./seed.mjs";
+import { TRIVIAL_WORKER, buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
+
+/** The issue's target: plain verify throughput as a ratio to the trivial Worker. */
+const TARGETS = { "verify: plain key": 0.6 };
+
+export async function measureRawWorkerd(projectRoot, settings) {
+  const bundle = await buildWorker(projectRoot);
+  const state = await stateDir();
+  try {
+    const server = await startWorkerd(bundle, { persistTo: state.path, trivialWorker: true });
+    try {
+      const { baseUrl, trivialUrl, rootKey } = server;
+      const { apiId, plainKey, counterKey, unknownKey } = await seedKeys(baseUrl, rootKey);
+      const paths = [
+        { name: "trivial Worker", label: "GET / (one-line Worker)", request: getRequest(`${trivialUrl}/`) },
+        { name: "liveness", request: getRequest(`${baseUrl}/v1/liveness`) },
+        { name: "verify: plain key", request: verifyRequest(baseUrl, { apiId, key: plainKey }), expect: (a) => a.valid === true },
+        { name: "verify: counter key", request: verifyRequest(baseUrl, { apiId, key: counterKey }), expect: (a) => a.valid === true },
+        { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },
+      ];
+      await expectAnswers(paths);
+      console.log("\nraw workerd (Miniflare API, no wrangler proxy), against a trivial Worker:");
+      return { trivialWorker: TRIVIAL_WORKER, rows: await compareToBaseline(paths, settings, TARGETS) };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await state.remove();
+    await bundle.remove();
+  }
+}

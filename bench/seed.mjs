@@ -1,0 +1,64 @@
+// Keys and requests shared by the bench scripts, made through Keygate's own management API.
+import { randomBytes } from "node:crypto";
+
+/** Calls a management route with the root key; throws on anything but a 2xx. */
+export async function manage(baseUrl, rootKey, route, body) {
+  const res = await fetch(`${baseUrl}/v1/${route}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${rootKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json();
+  if (!res.ok) throw new Error(`${route} answered ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** An api with a plain key, a key with counters, and a key of the same shape that was never issued. */
+export async function seedKeys(baseUrl, rootKey) {
+  const { apiId } = await manage(baseUrl, rootKey, "apis.createApi", { name: "bench" });
+  const plain = await manage(baseUrl, rootKey, "keys.createKey", { apiId, prefix: "bench" });
+  // Limits far above what the run can spend: every verify is charged in the key's Durable Object.
+  const counter = await manage(baseUrl, rootKey, "keys.createKey", {
+    apiId,
+    prefix: "bench",
+    ratelimit: { limit: 1e9, duration: 60_000 },
+    remaining: 1e9,
+  });
+  return { apiId, plainKey: plain.key, counterKey: counter.key, unknownKey: neverIssuedKey() };
+}
+
+/** Same shape as an issued key, never issued. */
+export const neverIssuedKey = () => `bench_${randomBytes(16).toString("base64url")}`;
+
+export function verifyRequest(baseUrl, body) {
+  return {
+    url: `${baseUrl}/v1/keys.verifyKey`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+}
+
+export const getRequest = (url, headers = {}) => ({ url, method: "GET", headers });
+
+export async function probe({ url, method, headers, body }) {
+  const res = await fetch(url, { method, headers, body });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+/** Checks each path once before it is measured, so that a ratio never describes an error page. */
+export async function expectAnswers(paths) {
+  for (const path of paths) {
+    const answer = await probe(path.request);
+    if (answer.status !== 200 || (path.expect && !path.expect(answer.json))) {
+      throw new Error(`${path.name}: unexpected answer ${answer.status} ${answer.text}`);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// Bench settings from the environment, refused when they make no sense rather than misread.
+
+export function positiveNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export function positiveInteger(name, fallback) {
+  const value = positiveNumber(name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got ${value}`);
+  return value;
+}
