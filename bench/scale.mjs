@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { median } from "./compare.mjs";
-import { freePort } from "./devServer.mjs";
+import { freePort } from "../scripts/dev-server.mjs";
 import { writeSection } from "./docs.mjs";
 import { manage, verifyRequest } from "./seed.mjs";
 import { positiveInteger } from "./settings.mjs";

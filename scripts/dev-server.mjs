@@ -1,59 +1,84 @@
-// Starts `wrangler dev` the way a user would (schema.sql applied by the project's own script,
-// then wrangler on a free loopback port) and stops it together with everything it started.
+// Starts `wrangler dev` the way a user would and stops it with everything it started; shared by
+// the end-to-end tests (test/e2e/helpers/devServer.ts) and the benchmarks (bench/).
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
+const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
-/** Enough of wrangler's log to explain a failure without flooding the terminal. */
+/** Enough of wrangler's log to explain a failure without flooding the report. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
 
-export async function startDevServer(projectRoot) {
-  const persistTo = await mkdtemp(join(tmpdir(), "keygate-bench-"));
-  const rootKey = `root_${randomBytes(24).toString("base64url")}`;
+/** A fresh directory for local state; whoever asks for it removes it (see removePersistDir). */
+export function newPersistDir() {
+  return mkdtemp(join(tmpdir(), "keygate-dev-"));
+}
+
+export function removePersistDir(dir) {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts `wrangler dev` the way a user would: schema.sql applied by the project's own
+ * script, then wrangler on a free loopback port. Resolves once /v1/liveness answers.
+ */
+export async function startDevServer(options = {}) {
+  const ownsPersistDir = options.persistTo === undefined;
+  const persistTo = options.persistTo ?? (await newPersistDir());
+  const rootKey = options.rootKey ?? `root_${randomBytes(24).toString("base64url")}`;
   try {
-    await promisify(execFile)("node", ["scripts/apply-schema.mjs"], {
-      cwd: projectRoot,
-      env: { ...process.env, KEYGATE_PERSIST_TO: persistTo },
-    });
+    await applySchema(persistTo);
     const [port, inspectorPort] = [await freePort(), await freePort()];
-    const wrangler = await launchWrangler(projectRoot, { port, inspectorPort, persistTo, rootKey });
+    const wrangler = await launchWrangler({ port, inspectorPort, persistTo, rootKey, extraArgs: options.extraArgs ?? [] });
     return {
       baseUrl: wrangler.baseUrl,
       rootKey,
+      persistTo,
       output: wrangler.output,
       async stop() {
         await wrangler.stop();
-        await rm(persistTo, { recursive: true, force: true });
+        if (ownsPersistDir) await removePersistDir(persistTo);
       },
     };
   } catch (err) {
-    await rm(persistTo, { recursive: true, force: true });
+    if (ownsPersistDir) await removePersistDir(persistTo);
     throw err;
   }
 }
 
-async function launchWrangler(projectRoot, { port, inspectorPort, persistTo, rootKey }) {
-  const baseUrl = `http://127.0.0.1:${port}`;
+async function applySchema(persistTo) {
+  try {
+    await promisify(execFile)("node", ["scripts/apply-schema.mjs"], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, KEYGATE_PERSIST_TO: persistTo },
+    });
+  } catch (err) {
+    const { stdout, stderr } = err;
+    throw new Error(`Applying schema.sql to ${persistTo} failed:\n${stdout ?? ""}${stderr ?? ""}`, { cause: err });
+  }
+}
+
+async function launchWrangler(config) {
+  const baseUrl = `http://127.0.0.1:${config.port}`;
   const args = [
     "wrangler", "dev",
     "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", persistTo,
-    "--var", `ROOT_KEY:${rootKey}`,
+    "--port", String(config.port),
+    "--inspector-port", String(config.inspectorPort),
+    "--persist-to", config.persistTo,
+    "--var", `ROOT_KEY:${config.rootKey}`,
     "--show-interactive-dev-session=false",
-    // wrangler logs every request at the default level: measure Keygate, not that log.
-    "--log-level", "warn",
+    ...config.extraArgs,
   ];
   // Its own process group, so that stopping it also stops npx's and wrangler's children (workerd).
   const child = spawn("npx", args, {
-    cwd: projectRoot,
+    cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
