@@ -1,13 +1,12 @@
 // Starts `wrangler dev` the way a user would and stops it with everything it started; shared by
 // the end-to-end tests (test/e2e/helpers/devServer.ts) and the benchmarks (bench/).
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -25,15 +24,15 @@ export function removePersistDir(dir) {
 }
 
 /**
- * Starts `wrangler dev` the way a user would: schema.sql applied by the project's own
- * script, then wrangler on a free loopback port. Resolves once /v1/liveness answers.
+ * Starts the service the way a user does, `npm run dev -- <wrangler options>`: its predev step
+ * applies schema.sql to the state directory, then wrangler serves on a free loopback port.
+ * Resolves once /v1/liveness answers.
  */
 export async function startDevServer(options = {}) {
   const ownsPersistDir = options.persistTo === undefined;
   const persistTo = options.persistTo ?? (await newPersistDir());
   const rootKey = options.rootKey ?? `root_${randomBytes(24).toString("base64url")}`;
   try {
-    await applySchema(persistTo);
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const wrangler = await launchWrangler({ port, inspectorPort, persistTo, rootKey, extraArgs: options.extraArgs ?? [] });
     return {
@@ -52,22 +51,10 @@ export async function startDevServer(options = {}) {
   }
 }
 
-async function applySchema(persistTo) {
-  try {
-    await promisify(execFile)("node", ["scripts/apply-schema.mjs"], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, KEYGATE_PERSIST_TO: persistTo },
-    });
-  } catch (err) {
-    const { stdout, stderr } = err;
-    throw new Error(`Applying schema.sql to ${persistTo} failed:\n${stdout ?? ""}${stderr ?? ""}`, { cause: err });
-  }
-}
-
 async function launchWrangler(config) {
   const baseUrl = `http://127.0.0.1:${config.port}`;
   const args = [
-    "wrangler", "dev",
+    "run", "dev", "--",
     "--ip", "127.0.0.1",
     "--port", String(config.port),
     "--inspector-port", String(config.inspectorPort),
@@ -76,12 +63,12 @@ async function launchWrangler(config) {
     "--show-interactive-dev-session=false",
     ...config.extraArgs,
   ];
-  // Its own process group, so that stopping it also stops npx's and wrangler's children (workerd).
-  const child = spawn("npx", args, {
+  // Its own process group, so that stopping it also stops npm's and wrangler's children (workerd).
+  const child = spawn("npm", args, {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", KEYGATE_PERSIST_TO: config.persistTo },
   });
   const groupId = child.pid;
 
