@@ -56,6 +56,20 @@ describe("Durable Object counters", () => {
     expect(await verify(key)).toEqual({ valid: false, code: "NOT_FOUND", requestId: expect.any(String) });
   });
 
+  it("loses no update when management calls race, and verify sees the last of each", async () => {
+    const { key, keyId } = await apiWithKey({ name: "start" });
+    expect((await verify(key)).code).toBe("VALID");
+    const updates = await Promise.all([
+      post("/v1/keys.updateKey", { keyId, name: "renamed" }),
+      post("/v1/keys.updateKey", { keyId, meta: { plan: "team" } }),
+      post("/v1/keys.updateKey", { keyId, ratelimit: { limit: 3, duration: 60_000 } }),
+      post("/v1/keys.updateKey", { keyId, permissions: [{ name: "orders.read", create: true }] }),
+    ]);
+    expect(updates.map((u) => u.status)).toEqual([200, 200, 200, 200]);
+    const after = await verify(key, { authorization: { permissions: "orders.read" } });
+    expect(after).toMatchObject({ valid: true, name: "renamed", meta: { plan: "team" }, ratelimit: { limit: 3, remaining: 2 } });
+  });
+
   it("sees a deleted api on the very next verify of its keys", async () => {
     const { key, apiId } = await apiWithKey();
     expect((await verify(key)).code).toBe("VALID");
