@@ -99,7 +99,10 @@ export class KeyState extends DurableObject<Env> {
     // Shared state lives in other Durable Objects. The key's own charges are already committed,
     // so a denial (or failure) there refunds them: the verify stays all-or-nothing, and in
     // between a concurrent request can only be denied, never over-admitted.
+    let undone = false;
     const undoKeyCharges = () => {
+      if (undone) return;
+      undone = true;
       refundCharges(storage, keyCharges, now);
       const current = storage.get<CreditState>("credits");
       if (credits && current) storage.put("credits", { ...current, remaining: current.remaining + request.creditCost });
@@ -121,7 +124,10 @@ export class KeyState extends DurableObject<Env> {
         remaining = spent.remaining ?? undefined;
         if (!spent.allowed) {
           undoKeyCharges();
-          await identityCharged?.limiter.refund(identityCharges, identityCharged.chargedAt);
+          // Refund the identity at most once, even if this call fails and the catch below runs.
+          const charged = identityCharged;
+          identityCharged = undefined;
+          await charged?.limiter.refund(identityCharges, charged.chargedAt);
           return this.answer(policy, { ...key, ...reported(states), remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
         }
       }
