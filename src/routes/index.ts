@@ -50,6 +50,7 @@ import * as ratelimitsDeleteOverride from "./v1_ratelimits_deleteOverride";
 import * as keysGetVerifications from "./v1_keys_getVerifications";
 import * as analyticsGetVerifications from "./v1_analytics_getVerifications";
 import * as gateway from "./v1_gateway";
+import * as migrationsCreateKeys from "./v1_migrations_createKeys";
 /** One file per endpoint; each registers its own route and schema. */
 const routes = [
   liveness,
@@ -101,6 +102,7 @@ const routes = [
   konproValidate,
   kirimMe,
   gateway,
+  migrationsCreateKeys,
 ];
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>) {

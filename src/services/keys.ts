@@ -19,9 +19,10 @@ import {
   type KeyLinks,
   type KeyRow,
 } from "../store/keys";
-import { linkToKey, unlinkAllFromKey } from "../store/rbac";
+import { linkToKey, unlinkAllFromKey, type RbacRow } from "../store/rbac";
 import type { RefillConfig } from "../store/policy";
 import { assertValidAllowlist, requireApi } from "./apis";
+import type { ApiRow } from "../store/apis";
 import { resolveRbac, type RbacRef } from "./rbac";
 
 export interface LegacyRatelimit {
@@ -66,30 +67,59 @@ export async function createKey(env: Env, caller: Caller, input: CreateKeyInput)
   if (input.recoverable) throw badRequest("recoverable: Keygate stores only key hashes, so keys cannot be recovered");
   const api = await requireApi(env, caller, input.apiId);
   const now = Date.now();
-  assertCredits(input.remaining, input.refill);
-  assertFuture(input.expires, now);
-  assertValidAllowlist(input.ipAllowlist ?? []);
-  const ratelimit = legacyLimit(input.ratelimit);
-
+  assertValidKeySettings(input, now);
   const [permissions, roles] = await Promise.all([
     resolveRbac(env, caller, "permissions", input.permissions ?? []),
     resolveRbac(env, caller, "roles", input.roles ?? []),
   ]);
   const prefix = input.prefix ?? (input.environment ? parseJson<Record<string, string>>(api.key_prefixes, {})[input.environment] : undefined);
   const issued = issueKey(prefix, input.byteLength ?? DEFAULT_BYTE_LENGTH);
+  const key = newKeyStatements(env, caller, api, input, issued, { permissions: permissions.rows, roles: roles.rows }, now, "Created");
+  await batch(env, () => [...permissions.creates, ...roles.creates, ...key.statements()]);
+  return { keyId: key.keyId, key: issued.plaintext };
+}
+
+/** What a key's hash stands for, without its plaintext. */
+export interface KeySecret {
+  hash: string;
+  start: string;
+  last4: string;
+}
+
+/** Checks a new key's settings that the schema alone cannot. */
+export function assertValidKeySettings(input: CreateKeyInput, now: number): void {
+  assertCredits(input.remaining, input.refill);
+  assertFuture(input.expires, now);
+  assertValidAllowlist(input.ipAllowlist ?? []);
+  legacyLimit(input.ratelimit);
+}
+
+/**
+ * The statements that write one new key with its links, limits and audit row, for a batch.
+ * `rbac` holds the resolved rows of the names in `input.permissions` and `input.roles`.
+ */
+export function newKeyStatements(
+  env: Env,
+  caller: Caller,
+  api: ApiRow,
+  input: CreateKeyInput,
+  secret: KeySecret,
+  rbac: { permissions: RbacRow[]; roles: RbacRow[] },
+  now: number,
+  verb: "Created" | "Imported",
+): { keyId: string; statements: () => D1PreparedStatement[] } {
   const keyId = newId("key");
   const externalId = input.externalId ?? input.ownerId;
-
-  await batch(env, () => [
-    ...permissions.creates,
-    ...roles.creates,
+  const ratelimit = legacyLimit(input.ratelimit);
+  const named = (rows: RbacRow[], names: string[] | undefined) => rows.filter((row) => names?.includes(row.name)).map((row) => row.id);
+  const statements = () => [
     insertKey(env, {
       id: keyId,
       workspace_id: caller.workspaceId,
       api_id: api.id,
-      hash: issued.hash,
-      start: issued.start,
-      last4: issued.last4,
+      hash: secret.hash,
+      start: secret.start,
+      last4: secret.last4,
       name: input.name ?? null,
       owner_id: input.ownerId ?? null,
       identity_id: null,
@@ -113,16 +143,16 @@ export async function createKey(env: Env, caller: Caller, input: CreateKeyInput)
       created_at: now,
     }),
     ...(externalId ? linkKeyToExternalId(env, caller.workspaceId, keyId, externalId, now) : []),
-    ...linkToKey(env, "permissions", keyId, permissions.rows.map((p) => p.id)),
-    ...linkToKey(env, "roles", keyId, roles.rows.map((r) => r.id)),
+    ...linkToKey(env, "permissions", keyId, named(rbac.permissions, input.permissions)),
+    ...linkToKey(env, "roles", keyId, named(rbac.roles, input.roles)),
     ...(input.ratelimits?.length ? replaceKeyLimits(env, caller.workspaceId, keyId, input.ratelimits, () => newId("rl")) : []),
     auditStatement(env, caller, {
       event: "key.create",
       resources: [{ type: "api", id: api.id }, { type: "key", id: keyId }],
-      description: `Created key ${keyId} (${issued.start}…) in api ${api.id}.`,
+      description: `${verb} key ${keyId} (${secret.start}…) in api ${api.id}.`,
     }),
-  ]);
-  return { keyId, key: issued.plaintext };
+  ];
+  return { keyId, statements };
 }
 
 export async function getKey(env: Env, caller: Caller, keyId: string) {

@@ -108,4 +108,11 @@ describe("the real Unkey SDK against wrangler dev", () => {
     expect(result).toBeUndefined();
     expect(error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("remaining") });
   });
+
+  it("imports an existing key with migrations.createKeys, and it verifies unchanged", async () => {
+    const { apiId } = ok(await unkey().apis.create({ name: "sdk-migration" }));
+    const existing = `legacy_${crypto.randomUUID()}`;
+    const { keyIds } = ok(await unkey().migrations.createKeys([{ apiId, plaintext: existing, name: "from before" }]));
+    expect(ok(await unkey().keys.verify({ key: existing, apiId }))).toMatchObject({ valid: true, keyId: keyIds[0], name: "from before" });
+  });
 });

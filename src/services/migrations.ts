@@ -1,0 +1,65 @@
+import { apiPermission, authorize, type Caller } from "../auth/caller";
+import { hashKey } from "../crypto/keys";
+import { KeygateError, badRequest } from "../errors";
+import type { Env } from "../env";
+import { batch, isUniqueViolation } from "../store/db";
+import { requireApi } from "./apis";
+import { assertValidKeySettings, newKeyStatements, type CreateKeyInput, type KeySecret } from "./keys";
+import { resolveRbac } from "./rbac";
+
+export interface ImportedKey extends Omit<CreateKeyInput, "byteLength" | "recoverable"> {
+  /** The key as its holders use it; hashed here and never stored. */
+  plaintext?: string;
+  /** Or only its hash, as Unkey exports it: base64 of SHA-256, the form Keygate stores. */
+  hash?: { value: string; variant: "sha256_base64" };
+  start?: string;
+}
+
+/**
+ * Imports existing keys (Unkey's `migrations.createKeys`): all of them, or none. Their holders
+ * keep using them unchanged, since Keygate stores the same SHA-256 hash.
+ */
+export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]): Promise<{ keyIds: string[] }> {
+  const apiIds = [...new Set(keys.map((key) => key.apiId))];
+  for (const apiId of apiIds) authorize(caller, ...apiPermission(apiId, "create_key"));
+  const apis = new Map(await Promise.all(apiIds.map(async (apiId) => [apiId, await requireApi(env, caller, apiId)] as const)));
+  const now = Date.now();
+  keys.forEach((key, i) => {
+    try {
+      assertValidKeySettings(key, now);
+    } catch (err) {
+      throw err instanceof KeygateError ? badRequest(`keys.${i}: ${err.message}`) : err;
+    }
+  });
+  const secrets = keys.map(secretOf);
+  if (new Set(secrets.map((secret) => secret.hash)).size !== secrets.length) throw badRequest("the same key appears more than once");
+
+  // Resolved once for all keys, so a name shared by several is created once.
+  const [permissions, roles] = await Promise.all([
+    resolveRbac(env, caller, "permissions", [...new Set(keys.flatMap((key) => key.permissions ?? []))]),
+    resolveRbac(env, caller, "roles", [...new Set(keys.flatMap((key) => key.roles ?? []))]),
+  ]);
+  const prepared = keys.map((key, i) =>
+    newKeyStatements(env, caller, apis.get(key.apiId)!, key, secrets[i]!, { permissions: permissions.rows, roles: roles.rows }, now, "Imported"),
+  );
+  try {
+    await batch(env, () => [...permissions.creates, ...roles.creates, ...prepared.flatMap((key) => key.statements())]);
+  } catch (err) {
+    if (err instanceof KeygateError && isUniqueViolation(err.cause, "keys")) {
+      throw new KeygateError("CONFLICT", "A key with the same hash already exists; nothing was imported.");
+    }
+    throw err;
+  }
+  return { keyIds: prepared.map((key) => key.keyId) };
+}
+
+function secretOf(key: ImportedKey, index: number): KeySecret {
+  if ((key.plaintext === undefined) === (key.hash === undefined)) {
+    throw badRequest(`keys.${index}: give either plaintext or hash`);
+  }
+  if (key.plaintext !== undefined) {
+    return { hash: hashKey(key.plaintext), start: key.start ?? key.plaintext.slice(0, Math.min(8, key.plaintext.length - 4)), last4: key.plaintext.slice(-4) };
+  }
+  // Only the hash is known: nothing of the plaintext can be shown but what the caller gives.
+  return { hash: key.hash!.value, start: key.start ?? "", last4: "" };
+}
