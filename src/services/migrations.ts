@@ -3,6 +3,7 @@ import { hashKey } from "../crypto/keys";
 import { KeygateError, badRequest } from "../errors";
 import type { Env } from "../env";
 import { batch, isUniqueViolation } from "../store/db";
+import { forgetKeyHash } from "../store/keyLookup";
 import { requireApi } from "./apis";
 import { assertValidKeySettings, newKeyStatements, type CreateKeyInput, type KeySecret } from "./keys";
 import { resolveRbac } from "./rbac";
@@ -50,6 +51,7 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
     }
     throw err;
   }
+  await Promise.all(secrets.map((secret) => forgetKeyHash(env, secret.hash)));
   return { keyIds: prepared.map((key) => key.keyId) };
 }
 

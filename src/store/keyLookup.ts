@@ -16,8 +16,12 @@ export interface KeyRef {
 /** Bounded so an isolate's memory stays small (measured: ~231 bytes an entry, ~2.3 MB at the bound). */
 export const KEY_CACHE_ENTRIES = 10_000;
 const FOUND_TTL_MS = 10 * 60_000;
-/** An unknown hash can only become known if someone guessed a key before it was issued. */
-const UNKNOWN_TTL_MS = 30_000;
+/**
+ * Unknown hashes are remembered briefly, to spare D1 a flood of garbage keys. Only an imported
+ * key (migrations.createKeys) can have been presented before it existed; other isolates may then
+ * answer NOT_FOUND for it for at most this long, never VALID for a key that is gone.
+ */
+const UNKNOWN_TTL_MS = 5_000;
 const KV_TTL_SECONDS = 24 * 60 * 60;
 
 const isolateCache = new LruCache<KeyRef | null>(KEY_CACHE_ENTRIES, FOUND_TTL_MS);
@@ -66,7 +70,7 @@ async function ignoreFailure(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** Drops a deleted key's entry so caches do not keep garbage (correctness never depends on it). */
+/** Drops a hash's entries: a deleted key's, so caches keep no garbage; an imported key's "unknown". */
 export async function forgetKeyHash(env: Env, hash: string): Promise<void> {
   isolateCache.delete(hash);
   await ignoreFailure(() => env.KEY_CACHE.delete(kvKey(hash)));

@@ -8,6 +8,8 @@ describe("migrations.createKeys", () => {
     const apiId = await createApi("imported");
     const byPlaintext = `sk_live_${crypto.randomUUID()}`;
     const byHash = `sk_live_${crypto.randomUUID()}`;
+    // Presented before it exists, as clients do during a cutover: remembered as unknown, briefly.
+    expect((await verify(byPlaintext)).code).toBe("NOT_FOUND");
     const res = await post("/v1/migrations.createKeys", [
       { apiId, plaintext: byPlaintext, name: "one", permissions: ["orders.read"], remaining: 5, externalId: "acme" },
       { apiId, hash: { value: hashKey(byHash), variant: "sha256_base64" }, start: "sk_live_", permissions: ["orders.read"] },
