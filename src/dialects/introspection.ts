@@ -4,7 +4,7 @@ import { bearerToken } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { KeygateError } from "../errors";
 import { plaintextKey } from "../routes/schemas";
-import type { VerifyResult } from "../verify/decide";
+import { secondsUntil, type VerifyResult } from "../verify/decide";
 import { verifyKey } from "../verify/service";
 
 /**
@@ -42,17 +42,13 @@ export function refusal(result: VerifyResult, now = Date.now()): KeygateError | 
       return undefined;
     case "RATE_LIMITED":
       return new KeygateError("TOO_MANY_REQUESTS", "The key's rate limit is exhausted; retry after `Retry-After` seconds.", {
-        retryAfterSeconds: secondsUntil(result.ratelimit?.reset, now),
+        retryAfterSeconds: Math.max(1, result.ratelimit ? secondsUntil(result.ratelimit.reset, now) : 1),
       });
     case "FORBIDDEN":
       return new KeygateError("FORBIDDEN", "The key may not be used from this address.");
     default:
       return new KeygateError("UNAUTHORIZED", "The API key is not valid.");
   }
-}
-
-function secondsUntil(resetAt: number | undefined, now: number): number {
-  return resetAt === undefined ? 1 : Math.max(1, Math.ceil((resetAt - now) / 1000));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RatelimitState, VerifyResult } from "../verify/decide";
+import { secondsUntil, type RatelimitState, type VerifyResult } from "../verify/decide";
 
 /** Larger values are sent empty: gateways cap the auth response's headers (nginx: 4-8 KiB by default). */
 export const MAX_LIST_HEADER_BYTES = 4096;
@@ -52,8 +52,4 @@ export function rateLimitHeaders(state: RatelimitState | undefined, now: number)
     "RateLimit-Remaining": state ? String(state.remaining) : "",
     "RateLimit-Reset": state ? String(secondsUntil(state.reset, now)) : "",
   };
-}
-
-export function secondsUntil(at: number, now: number): number {
-  return Math.max(0, Math.ceil((at - now) / 1000));
 }

@@ -4,8 +4,8 @@ import { nextRefillBoundary } from "../counters/credits";
 import type { AppEnv } from "../env";
 import type { KeygateError } from "../errors";
 import { unkeyVerifyFields } from "../routes/v1_keys_verifyKey";
-import type { VerifyCode, VerifyResult } from "../verify/decide";
-import { identityHeaders, rateLimitHeaders, secondsUntil } from "./headers";
+import { secondsUntil, type VerifyCode, type VerifyResult } from "../verify/decide";
+import { identityHeaders, rateLimitHeaders } from "./headers";
 import { isNginxSubrequest } from "./request";
 
 /** A verify code, or UNAUTHORIZED when the request carries no key at all. */

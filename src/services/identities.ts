@@ -1,5 +1,5 @@
 import { authorize, type Caller } from "../auth/caller";
-import { writeFenced } from "../counters/client";
+import { writeFencedBatch } from "../counters/client";
 import { KeygateError, asDependencyError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
@@ -10,7 +10,7 @@ import {
   identityLimits,
   insertIdentity,
   listIdentityRows,
-  liveKeyIdsOfIdentity,
+  liveKeysOfIdentityStatement,
   replaceIdentityLimits,
   softDeleteIdentity,
   updateIdentityColumns,
@@ -92,7 +92,7 @@ export async function updateIdentity(env: Env, caller: Caller, input: UpdateIden
   if (input.meta !== undefined) columns.meta = JSON.stringify(input.meta);
   if (input.tier !== undefined) columns.tier = input.tier;
   const changed = [input.meta !== undefined && "meta", input.ratelimits !== undefined && "ratelimits", input.tier !== undefined && "tier"].filter(Boolean);
-  const statements = [
+  const statements = () => [
     updateIdentityColumns(env, identity.id, columns, Date.now()),
     ...(input.ratelimits ? replaceIdentityLimits(env, caller.workspaceId, identity.id, input.ratelimits) : []),
     auditStatement(env, caller, {
@@ -101,7 +101,7 @@ export async function updateIdentity(env: Env, caller: Caller, input: UpdateIden
       description: `Updated ${changed.join(", ") || "nothing"} of identity ${identity.id}.`,
     }),
   ];
-  await writeFencedForIdentity(env, identity.id, () => env.DB.batch(statements));
+  await writeFencedBatch(env, () => liveKeysOfIdentityStatement(env, identity.id), statements);
   return renderIdentity(env, await requireIdentity(env, caller, { identityId: identity.id }));
 }
 
@@ -109,29 +109,18 @@ export async function updateIdentity(env: Env, caller: Caller, input: UpdateIden
 export async function deleteIdentity(env: Env, caller: Caller, identityId: string): Promise<void> {
   authorize(caller, "identity.*.delete_identity");
   const identity = await requireIdentity(env, caller, { identityId });
-  await writeFencedForIdentity(env, identity.id, () =>
-    env.DB.batch([
+  await writeFencedBatch(
+    env,
+    () => liveKeysOfIdentityStatement(env, identity.id),
+    () => [
       ...softDeleteIdentity(env, identity.id, Date.now()),
       auditStatement(env, caller, {
         event: "identity.delete",
         resources: [{ type: "identity", id: identity.id }],
         description: `Deleted identity ${identity.id} (externalId "${identity.external_id}"); its keys no longer share its limits or meta.`,
       }),
-    ]),
+    ],
   );
-}
-
-/**
- * writeFenced for every key of the identity. A key linked to it while the write ran was not
- * fenced and may have loaded the old identity, so such keys are fenced and released afterwards
- * to make them reload.
- */
-async function writeFencedForIdentity(env: Env, identityId: string, write: () => Promise<unknown>): Promise<void> {
-  const keyIds = await liveKeyIdsOfIdentity(env, identityId);
-  await writeFenced(env, keyIds, write);
-  const fenced = new Set(keyIds);
-  const linkedMeanwhile = (await liveKeyIdsOfIdentity(env, identityId)).filter((keyId) => !fenced.has(keyId));
-  if (linkedMeanwhile.length > 0) await writeFenced(env, linkedMeanwhile, async () => undefined);
 }
 
 async function requireIdentity(env: Env, caller: Caller, ref: IdentityRef): Promise<IdentityRow> {

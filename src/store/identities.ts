@@ -141,7 +141,7 @@ export function softDeleteIdentity(env: Env, identityId: string, now: number): D
 }
 
 /** Live keys linked to the identity: the ones whose verify answers change with it. */
-export async function liveKeyIdsOfIdentity(env: Env, identityId: string): Promise<string[]> {
-  const rows = await all<{ id: string }>(env, "SELECT id FROM keys WHERE identity_id = ? AND deleted_at IS NULL", identityId);
-  return rows.map((row) => row.id);
+/** The identity's live keys, as `key_id` rows (see writeFencedBatch). */
+export function liveKeysOfIdentityStatement(env: Env, identityId: string): D1PreparedStatement {
+  return env.DB.prepare("SELECT id AS key_id FROM keys WHERE identity_id = ? AND deleted_at IS NULL").bind(identityId);
 }

@@ -159,6 +159,11 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
   };
 }
 
+/** Whole seconds from `now` until the unix-ms time `at`, rounded up; 0 once it has passed. */
+export function secondsUntil(at: number, now: number): number {
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 /** The limit to report in `ratelimit`: the one that denied, or the one with the least left. */
 export function tightest(states: RatelimitState[]): RatelimitState | undefined {
   let best: RatelimitState | undefined;
