@@ -3,7 +3,8 @@
 import { measure } from "./load.mjs";
 
 /**
- * @param paths [{name, label?, request}], the baseline first
+ * @param paths [{name, label?, request, floor?}], the baseline first; `floor` names the path
+ *   that measures what the runtime alone costs for the same work
  * @param settings {seconds, rounds, warmupSeconds, connections, maxRequests}
  * @param targets {[path name]: minimum throughput ratio}
  * @returns one row a path, the baseline first (see summarize)
@@ -27,10 +28,22 @@ export async function compareToBaseline(paths, settings, targets = {}) {
   }
   const baselineOf = (round) => mean([baselineRuns[round], baselineRuns[round + 1]]);
   const overall = mean(baselineRuns);
-  return [
+  const rows = [
     summarize(baseline, baselineRuns, baselineRuns.map(() => overall), targets),
     ...others.map((path, i) => summarize(path, perRound[i], perRound[i].map((_, round) => baselineOf(round)), targets)),
   ];
+  return rows.map((row, i) => withFloor(row, paths[i].floor && rows.find((other) => other.name === paths[i].floor)));
+}
+
+/** How close a path comes to its floor, and whether the floor itself reaches the path's target. */
+function withFloor(row, floor) {
+  if (!floor) return row;
+  return {
+    ...row,
+    floor: floor.name,
+    ofFloor: row.throughputRatio / floor.throughputRatio,
+    ...(row.target === undefined ? {} : { floorMeetsTarget: floor.throughputRatio >= row.target }),
+  };
 }
 
 async function measureLogged(path, limits, round) {

@@ -6,20 +6,20 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { compareToBaseline } from "./compare.mjs";
-import { startDevServer } from "../scripts/dev-server.mjs";
+import { startDevServer, startOtherWorker } from "../scripts/dev-server.mjs";
 import { writeSection } from "./docs.mjs";
 import { loadGenerator } from "./load.mjs";
 import { measureRawWorkerd } from "./raw.mjs";
 import { markdownReport, svgChart, textTable } from "./report.mjs";
-import { expectAnswers, getRequest, probe, seedKeys, verifyRequest } from "./seed.mjs";
+import { FLOOR, expectAnswers, floorPaths, getRequest, probe, seedKeys, verifyRequest } from "./seed.mjs";
 import { positiveInteger, positiveNumber } from "./settings.mjs";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 const settings = {
   /** Measured time per path, split over the rounds. */
-  seconds: positiveNumber("BENCH_SECONDS", 6),
-  rounds: positiveInteger("BENCH_ROUNDS", 3),
+  seconds: positiveNumber("BENCH_SECONDS", 15),
+  rounds: positiveInteger("BENCH_ROUNDS", 5),
   warmupSeconds: positiveNumber("BENCH_WARMUP_SECONDS", 1),
   connections: positiveInteger("BENCH_CONNECTIONS", 8),
   /** Far above what a 2-core loopback run reaches in BENCH_SECONDS: a safety stop, not a target. */
@@ -53,19 +53,31 @@ await writeSection(new URL("../docs/performance.md", import.meta.url), "bench", 
 await writeFile(new URL("../docs/bench-throughput.svg", import.meta.url), svgChart(report));
 console.log("wrote bench/results/latest.json, docs/performance.md, docs/bench-throughput.svg");
 
-/** Every path against liveness, on `wrangler dev` started the way a user would. */
+/**
+ * Every path against liveness, on `wrangler dev` started the way a user would, beside the floor
+ * Worker under its own `wrangler dev`.
+ */
 async function measureDevServer() {
   // wrangler logs every request at the default level: measure Keygate, not that log.
-  const server = await startDevServer({ extraArgs: ["--log-level", "warn"] });
-  const stopOnSignal = async () => {
+  const quiet = ["--log-level", "warn"];
+  const server = await startDevServer({ extraArgs: quiet });
+  let floor;
+  try {
+    floor = await startOtherWorker({ config: "bench/floor/wrangler.toml", livePath: "/", extraArgs: quiet });
+  } catch (err) {
     await server.stop();
+    throw err;
+  }
+  const stopBoth = () => Promise.all([server.stop(), floor.stop()]);
+  const stopOnSignal = async () => {
+    await stopBoth();
     process.exit(130);
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   try {
     const seed = await seedKeys(server.baseUrl, server.rootKey);
-    const { paths, skipped } = await availablePaths(server.baseUrl, seed);
+    const { paths, skipped } = await availablePaths(server.baseUrl, floor.baseUrl, seed);
     console.log(
       `load: ${loadGenerator}, ${settings.connections} connections, ${settings.seconds} s a path in ${settings.rounds} rounds (warm-up ${settings.warmupSeconds} s)`,
     );
@@ -75,12 +87,12 @@ async function measureDevServer() {
     for (const { name, reason } of skipped) console.log(`skipped ${name}: ${reason}`);
     return { rows, skipped };
   } catch (err) {
-    console.error(`----- wrangler dev output -----\n${server.output()}`);
+    console.error(`----- wrangler dev output -----\n${server.output()}\n----- floor Worker output -----\n${floor.output()}`);
     throw err;
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
-    await server.stop();
+    await stopBoth();
   }
 }
 
@@ -93,14 +105,17 @@ function commandLine() {
 }
 
 /** Every path to measure, liveness first; the dialect and gateway routes only where they exist. */
-async function availablePaths(baseUrl, { apiId, plainKey, counterKey, unknownKey }) {
+async function availablePaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unknownKey }) {
   const bearer = { authorization: `Bearer ${plainKey}` };
+  const plainVerify = verifyRequest(baseUrl, { apiId, key: plainKey });
   const always = [
     { name: "liveness", request: getRequest(`${baseUrl}/v1/liveness`) },
-    { name: "verify: plain key", request: verifyRequest(baseUrl, { apiId, key: plainKey }), expect: (a) => a.valid === true },
+    ...floorPaths(floorUrl, plainVerify.body),
+    { name: "verify: plain key", request: plainVerify, floor: FLOOR.call, expect: (a) => a.valid === true },
     {
       name: "verify: counter key",
       request: verifyRequest(baseUrl, { apiId, key: counterKey }),
+      floor: FLOOR.write,
       expect: (a) => a.valid === true && a.remaining !== undefined,
     },
     { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },

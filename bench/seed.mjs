@@ -30,13 +30,22 @@ export async function seedKeys(baseUrl, rootKey) {
 /** Same shape as an issued key, never issued. */
 export const neverIssuedKey = () => `bench_${randomBytes(16).toString("base64url")}`;
 
-export function verifyRequest(baseUrl, body) {
-  return {
-    url: `${baseUrl}/v1/keys.verifyKey`,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  };
+export const verifyRequest = (baseUrl, body) => postJson(`${baseUrl}/v1/keys.verifyKey`, body);
+
+const postJson = (url, body) => ({ url, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+/** Names of the floor Worker's paths, which verify paths are compared with. */
+export const FLOOR = { call: "floor: one DO call", write: "floor: DO call + write" };
+
+/**
+ * The floor Worker's paths (bench/floor/worker.js), sent the very body a verify sends: what the
+ * runtime itself costs for one Durable Object call per request, without and with a storage write.
+ */
+export function floorPaths(floorUrl, verifyBody) {
+  return [
+    { name: FLOOR.call, label: "POST /call (floor Worker)", request: postJson(`${floorUrl}/call`, verifyBody), expect: (a) => a.valid === true },
+    { name: FLOOR.write, label: "POST /charge (floor Worker)", request: postJson(`${floorUrl}/charge`, verifyBody), expect: (a) => a.valid === true },
+  ];
 }
 
 export const getRequest = (url, headers = {}) => ({ url, method: "GET", headers });

@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { schemaStatements } from "../scripts/schema.mjs";
 
@@ -15,6 +16,9 @@ const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrang
 const { Miniflare } = fromWrangler("miniflare");
 /** Miniflare's WebSocket client, for the V8 inspector. */
 export const WebSocket = createRequire(fromWrangler.resolve("miniflare"))("ws");
+
+/** The least a verify can cost on this runtime: body in, one Durable Object call, JSON out. */
+export const FLOOR_WORKER = fileURLToPath(new URL("./floor/worker.js", import.meta.url));
 
 /** The trivial Worker that raw numbers are compared with: one line, JSON out. */
 export const TRIVIAL_WORKER = 'export default { fetch: () => Response.json({ status: "ok" }) };';
@@ -38,11 +42,11 @@ export async function buildWorker(projectRoot) {
 }
 
 /**
- * Starts Keygate (and, if asked, the trivial Worker) with local D1, KV and SQLite-backed Durable
+ * Starts Keygate (and, if asked, the trivial and the floor Worker) with local D1, KV and SQLite-backed Durable
  * Objects under `persistTo`, bound under wrangler.toml's names, and applies schema.sql.
  * Restarting on the same `persistTo` keeps all state, as `wrangler dev --persist-to` does.
  */
-export async function startWorkerd(bundle, { persistTo, rootKey = `root_${randomBytes(24).toString("base64url")}`, trivialWorker = false, inspectorPort }) {
+export async function startWorkerd(bundle, { persistTo, rootKey = `root_${randomBytes(24).toString("base64url")}`, trivialWorker = false, floorWorker = false, inspectorPort }) {
   const { dir, compatibilityDate } = bundle;
   const ownSocket = [{ host: "127.0.0.1", port: 0 }];
   const workers = [
@@ -63,6 +67,17 @@ export async function startWorkerd(bundle, { persistTo, rootKey = `root_${random
     },
   ];
   if (trivialWorker) workers.push({ name: "trivial", modules: true, script: TRIVIAL_WORKER, compatibilityDate, unsafeDirectSockets: ownSocket });
+  if (floorWorker) {
+    workers.push({
+      name: "floor",
+      modules: true,
+      scriptPath: FLOOR_WORKER,
+      modulesRoot: dirname(FLOOR_WORKER),
+      compatibilityDate,
+      durableObjects: { FLOOR_STATE: { className: "FloorState", useSQLite: true } },
+      unsafeDirectSockets: ownSocket,
+    });
+  }
 
   const mf = new Miniflare({ host: "127.0.0.1", port: 0, inspectorPort, defaultPersistRoot: persistTo, workers });
   try {
@@ -73,6 +88,7 @@ export async function startWorkerd(bundle, { persistTo, rootKey = `root_${random
     return {
       baseUrl: await origin("keygate"),
       trivialUrl: trivialWorker ? await origin("trivial") : undefined,
+      floorUrl: floorWorker ? await origin("floor") : undefined,
       rootKey,
       db,
       stop: () => mf.dispose(),

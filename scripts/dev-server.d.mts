@@ -25,3 +25,13 @@ export function newPersistDir(): Promise<string>;
 export function removePersistDir(dir: string): Promise<void>;
 export function freePort(): Promise<number>;
 export function sleep(ms: number): Promise<void>;
+
+export interface OtherWorker {
+  baseUrl: string;
+  output(): string;
+  /** Stops wrangler and removes the Worker's local state. */
+  stop(): Promise<void>;
+}
+
+/** `wrangler dev --config <config>` with fresh local state; resolves once `livePath` answers. */
+export function startOtherWorker(options: { config: string; livePath: string; extraArgs?: string[] }): Promise<OtherWorker>;

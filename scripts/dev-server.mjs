@@ -51,24 +51,60 @@ export async function startDevServer(options = {}) {
   }
 }
 
-async function launchWrangler(config) {
-  const baseUrl = `http://127.0.0.1:${config.port}`;
-  const args = [
-    "run", "dev", "--",
+/**
+ * `wrangler dev` on another Worker's config, with nothing of Keygate's own setup: the bench's floor
+ * Worker (bench/floor/). Resolves once `livePath` answers; stop() also removes its local state.
+ */
+export async function startOtherWorker({ config, livePath, extraArgs = [] }) {
+  const persistTo = await newPersistDir();
+  try {
+    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const wrangler = await launch("npx", ["wrangler", "dev", "--config", config, ...serveArgs({ port, inspectorPort, persistTo }), ...extraArgs], {
+      baseUrl: `http://127.0.0.1:${port}`,
+      livePath,
+      env: {},
+    });
+    return {
+      baseUrl: wrangler.baseUrl,
+      output: wrangler.output,
+      async stop() {
+        await wrangler.stop();
+        await removePersistDir(persistTo);
+      },
+    };
+  } catch (err) {
+    await removePersistDir(persistTo);
+    throw err;
+  }
+}
+
+function launchWrangler(config) {
+  const args = ["run", "dev", "--", ...serveArgs(config), "--var", `ROOT_KEY:${config.rootKey}`, ...config.extraArgs];
+  return launch("npm", args, {
+    baseUrl: `http://127.0.0.1:${config.port}`,
+    livePath: "/v1/liveness",
+    env: { KEYGATE_PERSIST_TO: config.persistTo },
+  });
+}
+
+/** Loopback only, on the given ports, with state under persistTo, and no interactive prompt. */
+function serveArgs({ port, inspectorPort, persistTo }) {
+  return [
     "--ip", "127.0.0.1",
-    "--port", String(config.port),
-    "--inspector-port", String(config.inspectorPort),
-    "--persist-to", config.persistTo,
-    "--var", `ROOT_KEY:${config.rootKey}`,
+    "--port", String(port),
+    "--inspector-port", String(inspectorPort),
+    "--persist-to", persistTo,
     "--show-interactive-dev-session=false",
-    ...config.extraArgs,
   ];
+}
+
+async function launch(command, args, { baseUrl, livePath, env }) {
   // Its own process group, so that stopping it also stops npm's and wrangler's children (workerd).
-  const child = spawn("npm", args, {
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", KEYGATE_PERSIST_TO: config.persistTo },
+    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", ...env },
   });
   const groupId = child.pid;
 
@@ -95,7 +131,7 @@ async function launchWrangler(config) {
   };
 
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (!(await isLive(baseUrl))) {
+  while (!(await isLive(`${baseUrl}${livePath}`))) {
     if (exited || Date.now() > deadline) {
       await stop();
       const reason = exited ? `exited with code ${child.exitCode}` : `did not answer within ${STARTUP_TIMEOUT_MS} ms`;
@@ -106,9 +142,9 @@ async function launchWrangler(config) {
   return { baseUrl, output: () => output, stop };
 }
 
-async function isLive(baseUrl) {
+async function isLive(url) {
   try {
-    const res = await fetch(`${baseUrl}/v1/liveness`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     return res.ok;
   } catch {
     return false;
