@@ -13,7 +13,8 @@ import { freePort } from "../scripts/dev-server.mjs";
 import { writeSection } from "./docs.mjs";
 import { manage, verifyRequest } from "./seed.mjs";
 import { positiveInteger } from "./settings.mjs";
-import { WebSocket, buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
+import { connectInspector } from "./inspector.mjs";
+import { buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
 import { schemaStatements } from "../scripts/schema.mjs";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -205,47 +206,6 @@ async function cacheMemory() {
     inspector?.close();
     await server.stop();
   }
-}
-
-async function connectInspector(port, targetId) {
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
-  const target = targets.find((t) => t.id === targetId);
-  if (!target) throw new Error(`no inspector target ${targetId} among ${targets.map((t) => t.id).join(", ")}`);
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.once("open", resolve);
-    socket.once("error", reject);
-  });
-  let lastId = 0;
-  const replies = new Map();
-  let chunks = [];
-  socket.on("message", (data) => {
-    const message = JSON.parse(data);
-    if (message.method === "HeapProfiler.addHeapSnapshotChunk") chunks.push(message.params.chunk);
-    else replies.get(message.id)?.(message);
-  });
-  const call = (method, params = {}) =>
-    new Promise((resolve) => {
-      const id = ++lastId;
-      replies.set(id, (message) => {
-        replies.delete(id);
-        resolve(message);
-      });
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    /** The summed size of every object a heap snapshot finds reachable. */
-    async liveHeapBytes() {
-      chunks = [];
-      await call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-      const { snapshot, nodes } = JSON.parse(chunks.join(""));
-      const fields = snapshot.meta.node_fields;
-      let total = 0;
-      for (let i = fields.indexOf("self_size"); i < nodes.length; i += fields.length) total += nodes[i];
-      return total;
-    },
-    close: () => socket.close(),
-  };
 }
 
 function percentiles(values) {
