@@ -12,6 +12,7 @@ import {
   type VerifyRequest,
   type VerifyResult,
 } from "../verify/decide";
+import { CachedKv } from "./cachedKv";
 import { adjustCredits, applyRefill, type CreditOp, type CreditState } from "./credits";
 import { identityLimiterName, type Limiter } from "./limiter";
 import { attemptCharges, refundCharges } from "./windows";
@@ -37,6 +38,8 @@ function reported(states: Record<string, RatelimitState>, denied?: string) {
  * - its verification counts, flushed to D1 by an alarm so verify never waits on analytics.
  */
 export class KeyState extends DurableObject<Env> {
+  /** Credits and rate-limit windows: read from memory, written through to storage. */
+  private readonly counters = new CachedKv(this.ctx.storage.kv);
   private policy: Promise<KeyPolicy | null> | null = null;
   /** Management writes in flight: fence token → until when the policy must be read fresh. */
   private readonly fences = new Map<string, number>();
@@ -82,7 +85,7 @@ export class KeyState extends DurableObject<Env> {
     const identityCharges = planned.filter((p) => p.scope === "identity");
 
     // Synchronous from here to the commit: check every key limit and the credits, then charge.
-    const storage = this.ctx.storage.kv;
+    const storage = this.counters;
     const attempt = attemptCharges(storage, keyCharges, now);
     let states = attempt.states;
     if (!attempt.allowed) {
@@ -149,7 +152,7 @@ export class KeyState extends DurableObject<Env> {
   /** The live credit count with any due refill applied; null when the key is unlimited. */
   private credits(policy: KeyPolicy, now: number): CreditState | null {
     if (!policy.credits) return null;
-    let state = this.ctx.storage.kv.get<CreditState>("credits");
+    let state = this.counters.get<CreditState>("credits");
     if (!state || state.version < policy.credits.version) {
       // Management set a new value since this count began: it replaces the count.
       state = { remaining: policy.credits.remaining, lastRefillAt: policy.credits.setAt, version: policy.credits.version };
@@ -168,7 +171,7 @@ export class KeyState extends DurableObject<Env> {
     const credits = this.credits(policy, Date.now());
     if (!credits) return { allowed: true, remaining: null };
     if (cost > credits.remaining) return { allowed: false, remaining: credits.remaining };
-    this.ctx.storage.kv.put("credits", { ...credits, remaining: credits.remaining - cost });
+    this.counters.put("credits", { ...credits, remaining: credits.remaining - cost });
     return { allowed: true, remaining: credits.remaining - cost };
   }
 
@@ -178,7 +181,7 @@ export class KeyState extends DurableObject<Env> {
     if (!policy) return null;
     const credits = this.credits(policy, Date.now());
     if (!credits) return null;
-    this.ctx.storage.kv.put("credits", { ...credits, remaining: 0 });
+    this.counters.put("credits", { ...credits, remaining: 0 });
     return credits.remaining;
   }
 
@@ -200,7 +203,7 @@ export class KeyState extends DurableObject<Env> {
       const credits = this.credits(policy, Date.now());
       if (!credits) throw new KeygateError("BAD_REQUEST", 'this key has unlimited credits; use op "set" to give it a number first');
       const next = { ...credits, remaining: adjustCredits(credits.remaining, op, value) };
-      this.ctx.storage.kv.put("credits", next);
+      this.counters.put("credits", next);
       return { value: next.remaining };
     } catch (err) {
       return refusal(err, "D1");

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { RatelimitState } from "../verify/decide";
+import { CachedKv } from "./cachedKv";
 import { attemptCharges, refundCharges, type LimitCharge } from "./windows";
 
 export interface LimitOutcome {
@@ -16,15 +17,18 @@ export interface LimitOutcome {
  * (`ns:<workspace>:<namespace>:<identifier>`).
  */
 export class Limiter extends DurableObject<Env> {
+  /** Read from memory, written through to storage. */
+  private readonly windows = new CachedKv(this.ctx.storage.kv);
+
   consume(charges: LimitCharge[]): LimitOutcome {
     const now = Date.now();
-    const attempt = attemptCharges(this.ctx.storage.kv, charges, now);
+    const attempt = attemptCharges(this.windows, charges, now);
     if (attempt.allowed) attempt.commit();
     return { allowed: attempt.allowed, denied: attempt.denied, states: attempt.states, chargedAt: now };
   }
 
   refund(charges: LimitCharge[], chargedAt: number): void {
-    refundCharges(this.ctx.storage.kv, charges, chargedAt);
+    refundCharges(this.windows, charges, chargedAt);
   }
 }
 

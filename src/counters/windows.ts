@@ -1,5 +1,6 @@
 import type { LimitConfig } from "../store/policy";
 import type { RatelimitState } from "../verify/decide";
+import type { CounterStorage } from "./cachedKv";
 import { checkWindow, refundWindow, type WindowState } from "./window";
 
 export interface LimitCharge {
@@ -23,7 +24,7 @@ const windowKey = (name: string) => `window:${name}`;
  * Checks several limits at once, all or nothing, against a Durable Object's synchronous
  * storage. Nothing awaits between the check and the commit, so no other request can slip in.
  */
-export function attemptCharges(storage: SyncKvStorage, charges: LimitCharge[], now: number): ChargeAttempt {
+export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], now: number): ChargeAttempt {
   const checks = charges.map((charge) => ({
     charge,
     check: checkWindow(storage.get<WindowState>(windowKey(charge.name)), charge.config, charge.cost, now),
@@ -44,7 +45,7 @@ export function attemptCharges(storage: SyncKvStorage, charges: LimitCharge[], n
 }
 
 /** Takes back charges committed at `chargedAt` when a later step of the same verify denied. */
-export function refundCharges(storage: SyncKvStorage, charges: LimitCharge[], chargedAt: number): void {
+export function refundCharges(storage: CounterStorage, charges: LimitCharge[], chargedAt: number): void {
   for (const charge of charges) {
     const state = storage.get<WindowState>(windowKey(charge.name));
     if (state) storage.put(windowKey(charge.name), refundWindow(state, charge.cost, chargedAt));

@@ -93,11 +93,13 @@ describe("Durable Object counters", () => {
     const { key, keyId } = await apiWithKey({ remaining: 1, refill: { interval: "daily", amount: 20 } });
     expect(await verify(key)).toMatchObject({ valid: true, remaining: 0 });
     expect((await verify(key)).code).toBe("USAGE_EXCEEDED");
-    // Move the count's last refill to yesterday, as if a day had passed.
+    // Move the stored count's last refill to yesterday, as if a day had passed, and restart the
+    // object so that it reads the count from storage (it keeps what it wrote in memory).
     await runInDurableObject(stateOf(keyId), (_instance, state) => {
       const credits = state.storage.kv.get<CreditState>("credits")!;
       state.storage.kv.put("credits", { ...credits, lastRefillAt: credits.lastRefillAt - 24 * 60 * 60 * 1000 });
     });
+    await evictDurableObject(stateOf(keyId));
     expect(await verify(key)).toMatchObject({ valid: true, remaining: 19 });
   });
 
