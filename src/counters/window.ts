@@ -12,8 +12,13 @@ export const BUCKETS = 60;
 export interface WindowState {
   /** Bucket width in ms; a change of duration starts a new layout. */
   width: number;
-  /** bucket index (floor(time / width)) → admitted cost */
-  buckets: Record<number, number>;
+  /** Bucket index (floor(time / width)) of counts[0]. */
+  start: number;
+  /**
+   * Admitted cost per bucket, from `start` on: a short dense array, cheap to scan and to store on
+   * every verify. The first entry is never 0.
+   */
+  counts: number[];
 }
 
 export interface WindowCheck {
@@ -35,49 +40,76 @@ export function checkWindow(state: WindowState | undefined, config: LimitConfig,
   const width = bucketWidth(config.duration);
   const first = Math.floor((now - config.duration) / width);
   const current = Math.floor(now / width);
-  const live: Record<number, number> = {};
+  let start = current;
+  let counts: number[] = [];
   let used = 0;
 
   if (state && state.width === width) {
-    for (const [index, count] of Object.entries(state.buckets)) {
-      const i = Number(index);
-      if (i >= first && count > 0) {
-        live[i] = count;
-        used += count;
-      }
-    }
+    // Buckets before `first` have left the window. Any after `current` (the clock went back) stay.
+    start = Math.max(first, state.start);
+    counts = state.counts.slice(start - state.start);
+    for (const count of counts) used += count;
   } else if (state) {
     // The duration changed: keep everything that may still be in the window, counted as now.
     const oldFirst = Math.floor((now - config.duration) / state.width);
-    for (const [index, count] of Object.entries(state.buckets)) {
-      if (Number(index) >= oldFirst) used += count;
-    }
-    if (used > 0) live[current] = used;
+    for (let i = Math.max(0, oldFirst - state.start); i < state.counts.length; i++) used += state.counts[i]!;
+    if (used > 0) counts = [used];
   }
 
   const allowed = used + cost <= config.limit;
   if (allowed && cost > 0) {
-    live[current] = (live[current] ?? 0) + cost;
+    if (counts.length === 0) start = current;
+    if (current < start) {
+      counts = [...new Array<number>(start - current).fill(0), ...counts];
+      start = current;
+    }
+    while (counts.length <= current - start) counts.push(0);
+    counts[current - start]! += cost;
     used += cost;
   }
-  const indices = Object.keys(live).map(Number);
-  const oldest = indices.length > 0 ? Math.min(...indices) : current;
+  // Keep a charged bucket first: it holds the oldest cost, which sets `reset`.
+  const firstCharged = counts.findIndex((count) => count > 0);
+  if (firstCharged < 0) {
+    start = current;
+    counts = [];
+  } else if (firstCharged > 0) {
+    start += firstCharged;
+    counts = counts.slice(firstCharged);
+  }
   return {
     allowed,
     limit: config.limit,
     remaining: Math.max(0, config.limit - used),
-    reset: (oldest + 1) * width + config.duration,
-    next: { width, buckets: live },
+    reset: (start + 1) * width + config.duration,
+    next: { width, start, counts },
   };
 }
 
 /** Takes back a charge made at `chargedAt` (used when a later step of the same verify denied). */
 export function refundWindow(state: WindowState, cost: number, chargedAt: number): WindowState {
-  const index = Math.floor(chargedAt / state.width);
-  const count = state.buckets[index];
+  const offset = Math.floor(chargedAt / state.width) - state.start;
+  const count = state.counts[offset];
   if (count === undefined) return state;
-  const buckets = { ...state.buckets };
-  if (count - cost > 0) buckets[index] = count - cost;
-  else delete buckets[index];
-  return { width: state.width, buckets };
+  const counts = [...state.counts];
+  counts[offset] = Math.max(0, count - cost);
+  const firstCharged = counts.findIndex((c) => c > 0);
+  if (firstCharged < 0) return { width: state.width, start: state.start, counts: [] };
+  return { width: state.width, start: state.start + firstCharged, counts: counts.slice(firstCharged) };
+}
+
+/** A window as stored before counts were an array: `{ width, buckets: { index: count } }`. */
+export interface BucketRecordWindow {
+  width: number;
+  buckets: Record<number, number>;
+}
+
+export function fromBucketRecord(stored: BucketRecordWindow): WindowState {
+  const indices = Object.keys(stored.buckets)
+    .map(Number)
+    .filter((index) => stored.buckets[index]! > 0);
+  if (indices.length === 0) return { width: stored.width, start: 0, counts: [] };
+  const start = Math.min(...indices);
+  const counts = new Array<number>(Math.max(...indices) - start + 1).fill(0);
+  for (const index of indices) counts[index - start] = stored.buckets[index]!;
+  return { width: stored.width, start, counts };
 }

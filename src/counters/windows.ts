@@ -1,7 +1,7 @@
 import type { LimitConfig } from "../store/policy";
 import type { RatelimitState } from "../verify/decide";
 import type { CounterStorage } from "./cachedKv";
-import { checkWindow, refundWindow, type WindowState } from "./window";
+import { checkWindow, fromBucketRecord, refundWindow, type BucketRecordWindow, type WindowState } from "./window";
 
 export interface LimitCharge {
   name: string;
@@ -20,6 +20,12 @@ export interface ChargeAttempt {
 
 const windowKey = (name: string) => `window:${name}`;
 
+/** A window stored in the earlier bucket-record shape is read in the current one. */
+function readWindow(storage: CounterStorage, name: string): WindowState | undefined {
+  const stored = storage.get<WindowState | BucketRecordWindow>(windowKey(name));
+  return stored && "buckets" in stored ? fromBucketRecord(stored) : stored;
+}
+
 /**
  * Checks several limits at once, all or nothing, against a Durable Object's synchronous
  * storage. Nothing awaits between the check and the commit, so no other request can slip in.
@@ -27,7 +33,7 @@ const windowKey = (name: string) => `window:${name}`;
 export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], now: number): ChargeAttempt {
   const checks = charges.map((charge) => ({
     charge,
-    check: checkWindow(storage.get<WindowState>(windowKey(charge.name)), charge.config, charge.cost, now),
+    check: checkWindow(readWindow(storage, charge.name), charge.config, charge.cost, now),
   }));
   const denied = checks.find(({ check }) => !check.allowed);
   const states: Record<string, RatelimitState> = {};
@@ -47,7 +53,7 @@ export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], 
 /** Takes back charges committed at `chargedAt` when a later step of the same verify denied. */
 export function refundCharges(storage: CounterStorage, charges: LimitCharge[], chargedAt: number): void {
   for (const charge of charges) {
-    const state = storage.get<WindowState>(windowKey(charge.name));
+    const state = readWindow(storage, charge.name);
     if (state) storage.put(windowKey(charge.name), refundWindow(state, charge.cost, chargedAt));
   }
 }

@@ -1,6 +1,7 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { CreditState } from "../../src/counters/credits";
+import { bucketWidth } from "../../src/counters/window";
 import { apiWithKey, get, post, verify } from "../helpers/harness";
 
 const stateOf = (keyId: string) => env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
@@ -87,6 +88,18 @@ describe("Durable Object counters", () => {
     const unlimited = await verify(key);
     expect(unlimited.code).toBe("VALID");
     expect(unlimited.ratelimit).toBeUndefined();
+  });
+
+  it("honours a rate-limit window stored in the earlier bucket-record shape", async () => {
+    const { key, keyId } = await apiWithKey({ ratelimit: { limit: 5, duration: 60_000 } });
+    expect((await verify(key)).ratelimit).toMatchObject({ limit: 5, remaining: 4 });
+    // The window as an earlier version stored it: the limit used up in the current bucket.
+    await runInDurableObject(stateOf(keyId), (_instance, state) => {
+      const width = bucketWidth(60_000);
+      state.storage.kv.put("window:default", { width, buckets: { [Math.floor(Date.now() / width)]: 5 } });
+    });
+    await evictDurableObject(stateOf(keyId));
+    expect(await verify(key)).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { limit: 5, remaining: 0 } });
   });
 
   it("refills credits when the Durable Object's count predates a boundary", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUCKETS, bucketWidth, checkWindow, refundWindow, type WindowState } from "../../src/counters/window";
+import { BUCKETS, bucketWidth, checkWindow, fromBucketRecord, refundWindow, type WindowState } from "../../src/counters/window";
 
 const config = { limit: 10, duration: 10_000 };
 
@@ -58,7 +58,7 @@ describe("sliding window", () => {
   it("keeps at most BUCKETS + 2 buckets", () => {
     let state: WindowState | undefined;
     for (let now = 0; now < 100_000; now += 50) state = checkWindow(state, { limit: 1_000_000, duration: 10_000 }, 1, now).next;
-    expect(Object.keys(state!.buckets).length).toBeLessThanOrEqual(BUCKETS + 2);
+    expect(state!.counts.length).toBeLessThanOrEqual(BUCKETS + 2);
   });
 
   it("refunds a charge into the bucket it was made in", () => {
@@ -70,12 +70,27 @@ describe("sliding window", () => {
   it("treats a cost above the limit as denied and charges nothing", () => {
     const check = checkWindow(undefined, config, 11, 0);
     expect(check.allowed).toBe(false);
-    expect(check.next.buckets).toEqual({});
+    expect(check.next.counts).toEqual([]);
   });
 
   it("keeps counting conservatively when the duration changes", () => {
     const first = admit(undefined, 10, 1_000_000);
     const longer = checkWindow(first.state, { limit: 10, duration: 20_000 }, 1, 1_000_500);
     expect(longer.allowed).toBe(false);
+  });
+
+  it("still counts charges made before the clock stepped back", () => {
+    const later = admit(undefined, 10, 1_005_000);
+    expect(checkWindow(later.state, config, 1, 1_000_000)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
+  it("reads a window stored as a bucket record", () => {
+    const width = bucketWidth(config.duration);
+    const now = 1_000_000;
+    const current = Math.floor(now / width);
+    const stored = { width, buckets: { [current - 3]: 2, [current - 1]: 0, [current]: 7 } };
+    expect(fromBucketRecord(stored)).toEqual({ width, start: current - 3, counts: [2, 0, 0, 7] });
+    expect(checkWindow(fromBucketRecord(stored), config, 1, now)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(fromBucketRecord({ width, buckets: {} })).toMatchObject({ counts: [] });
   });
 });
