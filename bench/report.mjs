@@ -70,6 +70,13 @@ ${markdownTable(rows)}
 What each path exercises:
 
 - **liveness**: routing and the request-id middleware only; the baseline.
+- **floor: one DO call**: bench/floor/worker.js, under its own \`wrangler dev\` beside Keygate's.
+  It reads the same JSON body a verify sends, calls a Durable Object named by the key, and
+  answers JSON: no routing, validation, hashing or cache. It is the least a Worker that makes
+  one Durable Object call per verify can cost here; "vs its floor" divides **verify: plain
+  key** by it.
+- **floor: DO call + write**: the same, where the object also commits one storage write, as a
+  verify that charges counters must; **verify: counter key** is divided by it.
 - **verify: plain key**: a key with no limits and no credits. Key hash found in the in-isolate
   cache, then one call to the key's Durable Object (policy held in memory, verification count
   kept in memory until the next flush to D1).
@@ -86,7 +93,7 @@ The same run, after \`wrangler dev\` has stopped: the Worker bundled by
 (bench/workerd.mjs), with local D1, KV and SQLite-backed Durable Objects under wrangler.toml's
 binding names. Requests go straight to each Worker's own socket: no wrangler proxy, no
 Miniflare entry Worker. The baseline is a one-line Worker on the same runtime, in the same
-process, measured the same way:
+process, measured the same way (the floor Worker runs there too):
 
 \`\`\`js
 ${raw.trivialWorker}
@@ -97,7 +104,8 @@ ${markdownTable(raw.rows)}
 **verify: unknown key** does all a verify does before the Durable Object: routing, body
 validation, hashing the key, the in-isolate cache. The step from it to **verify: plain key**
 is the call to the key's Durable Object; to **verify: counter key**, that call plus the
-object's storage commit.
+object's storage commit. A target above its floor's own ratio cannot be met by any Worker
+that makes that call on this runtime.
 `;
 }
 
