@@ -1,7 +1,7 @@
 // Keygate on raw workerd against a trivial Worker on the same runtime: what Keygate itself costs,
 // without wrangler's proxy in the way of both. Called by run.mjs as part of `npm run bench`.
 import { compareToBaseline } from "./compare.mjs";
-import { FLOOR, expectAnswers, floorPaths, getRequest, seedKeys, verifyRequest } from "./seed.mjs";
+import { benchPaths, expectAnswers, getRequest, seedKeys } from "./seed.mjs";
 import { TRIVIAL_WORKER, buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
 
 /** The issue's target: plain verify throughput as a ratio to the trivial Worker. */
@@ -14,15 +14,10 @@ export async function measureRawWorkerd(projectRoot, settings) {
     const server = await startWorkerd(bundle, { persistTo: state.path, trivialWorker: true, floorWorker: true });
     try {
       const { baseUrl, trivialUrl, floorUrl, rootKey } = server;
-      const { apiId, plainKey, counterKey, unknownKey } = await seedKeys(baseUrl, rootKey);
-      const plainVerify = verifyRequest(baseUrl, { apiId, key: plainKey });
+      const seed = await seedKeys(baseUrl, rootKey);
       const paths = [
         { name: "trivial Worker", label: "GET / (one-line Worker)", request: getRequest(`${trivialUrl}/`) },
-        { name: "liveness", request: getRequest(`${baseUrl}/v1/liveness`) },
-        ...floorPaths(floorUrl, plainVerify.body),
-        { name: "verify: plain key", request: plainVerify, floor: FLOOR.call, expect: (a) => a.valid === true },
-        { name: "verify: counter key", request: verifyRequest(baseUrl, { apiId, key: counterKey }), floor: FLOOR.write, expect: (a) => a.valid === true },
-        { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },
+        ...benchPaths(baseUrl, floorUrl, seed),
       ];
       await expectAnswers(paths);
       console.log("\nraw workerd (Miniflare API, no wrangler proxy), against a trivial Worker:");

@@ -44,7 +44,7 @@ function markdownTable(rows) {
 
 /** The block of docs/performance.md that `npm run bench` writes. */
 export function markdownReport(report) {
-  const { rows, raw, skipped, settings, machine, command, generatedAt } = report;
+  const { rows, raw, settings, machine, command, generatedAt } = report;
   return `## Verify paths under \`wrangler dev\`
 
 Command: \`${command}\` (bench/run.mjs). Last run: ${generatedAt.slice(0, 10)}, ${machine.cpus} cores,
@@ -85,7 +85,7 @@ What each path exercises:
 - **verify: unknown key**: the in-isolate negative cache answers; no Durable Object.
 - **gateway** and the **kombo**, **konpro** and **kirim** dialect routes: the plain key, sent
   the way each expects it, through the same pipeline as verify.
-${skipped.length > 0 ? `\nNot measured in this run: ${skipped.map(({ name, reason }) => `${name} (${reason})`).join("; ")}.\n` : ""}
+
 ## On raw workerd, against a trivial Worker
 
 The same run, after \`wrangler dev\` has stopped: the Worker bundled by

@@ -11,7 +11,7 @@ import { writeSection } from "./docs.mjs";
 import { loadGenerator } from "./load.mjs";
 import { measureRawWorkerd } from "./raw.mjs";
 import { markdownReport, svgChart, textTable } from "./report.mjs";
-import { FLOOR, expectAnswers, floorPaths, getRequest, probe, seedKeys, verifyRequest } from "./seed.mjs";
+import { benchPaths, expectAnswers, seedKeys } from "./seed.mjs";
 import { positiveInteger, positiveNumber } from "./settings.mjs";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -77,15 +77,15 @@ async function measureDevServer() {
   process.once("SIGTERM", stopOnSignal);
   try {
     const seed = await seedKeys(server.baseUrl, server.rootKey);
-    const { paths, skipped } = await availablePaths(server.baseUrl, floor.baseUrl, seed);
+    const paths = benchPaths(server.baseUrl, floor.baseUrl, seed);
+    await expectAnswers(paths);
     console.log(
       `load: ${loadGenerator}, ${settings.connections} connections, ${settings.seconds} s a path in ${settings.rounds} rounds (warm-up ${settings.warmupSeconds} s)`,
     );
     console.log("wrangler dev, against liveness:");
     const rows = await compareToBaseline(paths, settings, TARGETS);
     console.log(`\nwrangler dev:\n${textTable(rows)}`);
-    for (const { name, reason } of skipped) console.log(`skipped ${name}: ${reason}`);
-    return { rows, skipped };
+    return { rows };
   } catch (err) {
     console.error(`----- wrangler dev output -----\n${server.output()}\n----- floor Worker output -----\n${floor.output()}`);
     throw err;
@@ -102,39 +102,4 @@ function commandLine() {
     .filter((name) => process.env[name])
     .map((name) => `${name}=${process.env[name]}`);
   return [...env, "npm run bench"].join(" ");
-}
-
-/** Every path to measure, liveness first; the dialect and gateway routes only where they exist. */
-async function availablePaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unknownKey }) {
-  const bearer = { authorization: `Bearer ${plainKey}` };
-  const plainVerify = verifyRequest(baseUrl, { apiId, key: plainKey });
-  const always = [
-    { name: "liveness", request: getRequest(`${baseUrl}/v1/liveness`) },
-    ...floorPaths(floorUrl, plainVerify.body),
-    { name: "verify: plain key", request: plainVerify, floor: FLOOR.call, expect: (a) => a.valid === true },
-    {
-      name: "verify: counter key",
-      request: verifyRequest(baseUrl, { apiId, key: counterKey }),
-      floor: FLOOR.write,
-      expect: (a) => a.valid === true && a.remaining !== undefined,
-    },
-    { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },
-  ];
-  const optional = [
-    { name: "gateway", label: "GET /v1/gateway/<apiId>/x", request: getRequest(`${baseUrl}/v1/gateway/${apiId}/x`, bearer) },
-    { name: "kombo check-api-key", request: getRequest(`${baseUrl}/v1/check-api-key`, bearer) },
-    { name: "konpro validate", request: { url: `${baseUrl}/v1/api-keys/validate`, method: "POST", headers: { "x-api-key": plainKey } } },
-    { name: "kirim me", request: getRequest(`${baseUrl}/v1/me`, bearer) },
-  ];
-
-  await expectAnswers(always);
-  const paths = [...always];
-  const skipped = [];
-  for (const path of optional) {
-    const answer = await probe(path.request);
-    if (answer.status >= 200 && answer.status < 300) paths.push(path);
-    else if (answer.text.includes("No route for")) skipped.push({ name: path.name, reason: "route not registered" });
-    else skipped.push({ name: path.name, reason: `answered ${answer.status} ${answer.text.slice(0, 200)}` });
-  }
-  return { paths, skipped };
 }

@@ -71,3 +71,29 @@ export async function expectAnswers(paths) {
     }
   }
 }
+
+/**
+ * Every Keygate path `npm run bench` measures, with the floor paths the verify paths are compared
+ * with: liveness first (the baseline under `wrangler dev`), then the verify paths, the gateway
+ * and each dialect, all with the plain key sent the way each surface expects it.
+ */
+export function benchPaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unknownKey }) {
+  const bearer = { authorization: `Bearer ${plainKey}` };
+  const plainVerify = verifyRequest(baseUrl, { apiId, key: plainKey });
+  return [
+    { name: "liveness", request: getRequest(`${baseUrl}/v1/liveness`) },
+    ...floorPaths(floorUrl, plainVerify.body),
+    { name: "verify: plain key", request: plainVerify, floor: FLOOR.call, expect: (a) => a.valid === true },
+    {
+      name: "verify: counter key",
+      request: verifyRequest(baseUrl, { apiId, key: counterKey }),
+      floor: FLOOR.write,
+      expect: (a) => a.valid === true && a.remaining !== undefined,
+    },
+    { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },
+    { name: "gateway", label: "GET /v1/gateway/<apiId>/x", request: getRequest(`${baseUrl}/v1/gateway/${apiId}/x`, bearer) },
+    { name: "kombo check-api-key", request: getRequest(`${baseUrl}/v1/check-api-key`, bearer) },
+    { name: "konpro validate", request: { url: `${baseUrl}/v1/api-keys/validate`, method: "POST", headers: { "x-api-key": plainKey } } },
+    { name: "kirim me", request: getRequest(`${baseUrl}/v1/me`, bearer) },
+  ];
+}
