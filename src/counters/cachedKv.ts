@@ -5,7 +5,13 @@ export interface CounterStorage {
 }
 
 /**
- * A Durable Object's synchronous KV storage with every value it last read or wrote kept in
+ * How many values stay in memory. A key uses a few (its credits, its own limit, the named limits
+ * it is verified against); callers can name ad-hoc limits freely, so memory must not grow with them.
+ */
+export const CACHED_VALUES = 64;
+
+/**
+ * A Durable Object's synchronous KV storage with the values it last read or wrote kept in
  * memory. The object is the only writer of its own storage, so the two always agree, and a
  * verify's reads cost no SQLite query and no deserialization. Writes still go to storage on
  * every call (committed before the answer leaves). If the object is reset, memory goes with it
@@ -13,19 +19,25 @@ export interface CounterStorage {
  * them (the counters build new states instead).
  */
 export class CachedKv implements CounterStorage {
+  /** In least recently used order, as LruCache keeps it. */
   private readonly values = new Map<string, unknown>();
 
   constructor(private readonly storage: SyncKvStorage) {}
 
   get<T>(key: string): T | undefined {
-    if (this.values.has(key)) return this.values.get(key) as T | undefined;
-    const value = this.storage.get<T>(key);
-    this.values.set(key, value);
-    return value;
+    const value = this.values.has(key) ? this.values.get(key) : this.storage.get<T>(key);
+    this.remember(key, value);
+    return value as T | undefined;
   }
 
   put<T>(key: string, value: T): void {
     this.storage.put(key, value);
+    this.remember(key, value);
+  }
+
+  private remember(key: string, value: unknown): void {
+    this.values.delete(key);
     this.values.set(key, value);
+    if (this.values.size > CACHED_VALUES) this.values.delete(this.values.keys().next().value!);
   }
 }

@@ -1,5 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { CACHED_VALUES } from "../../src/counters/cachedKv";
 import type { CreditState } from "../../src/counters/credits";
 import { bucketWidth } from "../../src/counters/window";
 import { apiWithKey, get, post, verify } from "../helpers/harness";
@@ -88,6 +89,14 @@ describe("Durable Object counters", () => {
     const unlimited = await verify(key);
     expect(unlimited.code).toBe("VALID");
     expect(unlimited.ratelimit).toBeUndefined();
+  });
+
+  it("keeps counting a limit after more ad-hoc limit names than it holds in memory", async () => {
+    const { key } = await apiWithKey();
+    const adHoc = (name: string) => ({ ratelimits: [{ name, limit: 1, duration: 60_000 }] });
+    expect((await verify(key, adHoc("first"))).valid).toBe(true);
+    for (let i = 0; i <= CACHED_VALUES; i++) expect((await verify(key, adHoc(`other-${i}`))).valid).toBe(true);
+    expect(await verify(key, adHoc("first"))).toMatchObject({ valid: false, code: "RATE_LIMITED" });
   });
 
   it("honours a rate-limit window stored in the earlier bucket-record shape", async () => {
