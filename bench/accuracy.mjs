@@ -42,7 +42,7 @@ try {
   const ratelimit = await ratelimitAtLoad(baseUrl, rootKey, apiId);
   await publish({ credits, ratelimit });
   if (!credits.exact || !ratelimit.exact) {
-    console.error("NOT EXACT: see docs/reliability.md");
+    console.error("NOT PROVEN EXACT: see docs/reliability.md");
     process.exitCode = 1;
   }
 } finally {
@@ -130,7 +130,7 @@ async function ratelimitAtLoad(baseUrl, rootKey, apiId) {
   };
   result.exact = result.unexpected === 0 && result.busiestWindowBound <= LIMIT.limit;
   console.log(
-    `    ${result.answered} answers, ${result.admitted} admitted; busiest 10 s window ${result.busiestWindow} (at most ${result.busiestWindowBound} allowing for latency): ${result.exact ? "exact" : "NOT EXACT"}`,
+    `    ${result.answered} answers, ${result.admitted} admitted; busiest 10 s window ${result.busiestWindow} (at most ${result.busiestWindowBound} allowing for latency): ${result.exact ? "exact" : "NOT PROVEN EXACT"}`,
   );
   return result;
 }
@@ -225,14 +225,15 @@ counted the bodies containing \`"valid":true\`.
 **Rate limit.** A Node load generator (in bench/accuracy.mjs, timing every answer) for
 ${RATELIMIT_SECONDS} s against one key created with \`ratelimit: { limit: ${LIMIT.limit}, duration: ${LIMIT.duration} }\`.
 
-| answers | admitted (\`VALID\`) | anything but \`VALID\` / \`RATE_LIMITED\` | busiest 10 s window | bound allowing for latency |
-| ---: | ---: | ---: | ---: | ---: |
-| ${ratelimit.answered} | ${ratelimit.admitted} | ${ratelimit.unexpected} | **${ratelimit.busiestWindow}** (${(ratelimit.busiestWindow / LIMIT.limit).toFixed(3)} of the limit) | ${ratelimit.busiestWindowBound} |
+| answers | admitted (\`VALID\`) | anything but \`VALID\` / \`RATE_LIMITED\` | busiest 10 s window | bound allowing for latency | |
+| ---: | ---: | ---: | ---: | ---: | --- |
+| ${ratelimit.answered} | ${ratelimit.admitted} | ${ratelimit.unexpected} | **${ratelimit.busiestWindow}** (${(ratelimit.busiestWindow / LIMIT.limit).toFixed(3)} of the limit) | ${ratelimit.busiestWindowBound} | ${ratelimit.exact ? "exact" : "**not proven**"} |
 
 - The busiest window is counted on the times the answers were read. The server decided each
   one earlier, by at most that request's latency (p50 ${latencyMs.p50.toFixed(1)} ms, p99 ${latencyMs.p99.toFixed(1)} ms here); the bound
   counts, for the worst-placed window, every admission whose send-to-answer span it overlaps,
-  so no window of the server's own clock can have held more.
+  so no window of the server's own clock can have held more. When the bound equals the limit,
+  the run proves the limit exact; above it, the run can neither prove nor disprove it.
 - Between an admission and the one ${LIMIT.limit} admissions later: at least ${ms(gapMs.min)}, median
   ${ms(gapMs.median)}, at most ${ms(gapMs.max)}. Anything under ${ms(LIMIT.duration)} would have put ${LIMIT.limit + 1} in one window.
 - How close to the limit: the busiest window held ${(ratelimit.busiestWindow / LIMIT.limit).toFixed(3)} of it. Below that, the limiter
