@@ -51,6 +51,7 @@ import * as keysGetVerifications from "./v1_keys_getVerifications";
 import * as analyticsGetVerifications from "./v1_analytics_getVerifications";
 import * as gateway from "./v1_gateway";
 import * as migrationsCreateKeys from "./v1_migrations_createKeys";
+import * as migrationsEnqueueKeys from "./v1_migrations_enqueueKeys";
 /** One file per endpoint; each registers its own route and schema. */
 const routes = [
   liveness,
@@ -103,6 +104,7 @@ const routes = [
   kirimMe,
   gateway,
   migrationsCreateKeys,
+  migrationsEnqueueKeys,
 ];
 
 export function registerRoutes(app: OpenAPIHono<AppEnv>) {

@@ -217,3 +217,34 @@ export const overrideSchema = z
 
 /** Unix milliseconds given in a query string. */
 export const unixMsQuery = z.coerce.number().int().min(0).max(8.64e15);
+
+/** A key to import (migrations.createKeys and migrations.enqueueKeys), by plaintext or by hash. */
+export const importedKeySettings = z.strictObject({
+  prefix: z.string().max(16).optional(),
+  name: name.optional(),
+  plaintext: plaintextKey.min(8, "must be at least 8 characters").optional(),
+  hash: z
+    .strictObject({
+      value: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 of a SHA-256 digest"),
+      variant: z.literal("sha256_base64"),
+    })
+    .optional(),
+  start: z.string().max(32).optional(),
+  ownerId: z.string().min(1).max(256).optional(),
+  externalId: z.string().min(1).max(256).optional(),
+  meta: meta.optional(),
+  roles: z.array(name).max(100).optional(),
+  permissions: z.array(name).max(1000).optional(),
+  expires: unixMs.optional(),
+  remaining: z.number().int().min(0).optional(),
+  refill: refill.optional(),
+  ratelimit: keyRatelimit.optional(),
+  ratelimits: namedLimits.optional(),
+  enabled: z.boolean().optional(),
+  environment: z.string().min(1).max(256).optional(),
+  ipAllowlist: ipAllowlist.optional(),
+  tier: z.string().min(1).max(64).optional(),
+});
+
+/** At most this many keys an import call, so one D1 batch holds them all. */
+export const MAX_IMPORTED_KEYS = 100;

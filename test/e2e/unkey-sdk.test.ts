@@ -109,10 +109,14 @@ describe("the real Unkey SDK against wrangler dev", () => {
     expect(error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("remaining") });
   });
 
-  it("imports an existing key with migrations.createKeys, and it verifies unchanged", async () => {
+  it("imports existing keys with migrations.createKeys and enqueueKeys, and they verify unchanged", async () => {
     const { apiId } = ok(await unkey().apis.create({ name: "sdk-migration" }));
     const existing = `legacy_${crypto.randomUUID()}`;
     const { keyIds } = ok(await unkey().migrations.createKeys([{ apiId, plaintext: existing, name: "from before" }]));
     expect(ok(await unkey().keys.verify({ key: existing, apiId }))).toMatchObject({ valid: true, keyId: keyIds[0], name: "from before" });
+
+    const enqueued = `legacy_${crypto.randomUUID()}`;
+    expect(ok(await unkey().migrations.enqueueKeys({ migrationId: "mig_sdk", apiId, keys: [{ plaintext: enqueued, name: "queued" }] }))).toEqual({});
+    expect(ok(await unkey().keys.verify({ key: enqueued, apiId }))).toMatchObject({ valid: true, name: "queued" });
   });
 });

@@ -50,6 +50,7 @@ describe("migrations.createKeys", () => {
     expect(both.status).toBe(400);
     expect((await post("/v1/migrations.createKeys", [{ apiId, hash: { value: "nope", variant: "sha256_base64" } }])).status).toBe(400);
     expect((await post("/v1/migrations.createKeys", [])).status).toBe(400);
+    expect((await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_abcdefgh", bogus: 1 }])).status).toBe(400);
     const dup = await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_same_key_1" }, { apiId, plaintext: "sk_same_key_1" }]);
     expect(dup.status).toBe(400);
     const refillAlone = await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_refill_only", refill: { interval: "daily", amount: 5 } }]);
