@@ -167,6 +167,20 @@ CREATE TABLE IF NOT EXISTS verifications (
 );
 CREATE INDEX IF NOT EXISTS verifications_api ON verifications (api_id, day);
 
+-- The same counts split by the tags each verify sent (untagged ones under '[]'), for analytics
+-- grouped or filtered by tag. Kept since this table was added.
+CREATE TABLE IF NOT EXISTS verification_tags (
+  workspace_id TEXT NOT NULL,
+  api_id       TEXT NOT NULL,
+  key_id       TEXT NOT NULL,
+  day          INTEGER NOT NULL,                 -- unix ms of the UTC midnight
+  outcome      TEXT NOT NULL,
+  tags         TEXT NOT NULL,                    -- JSON array of distinct tags, sorted
+  count        INTEGER NOT NULL,
+  PRIMARY KEY (key_id, day, outcome, tags)
+);
+CREATE INDEX IF NOT EXISTS verification_tags_api ON verification_tags (api_id, day);
+
 -- Append-only audit trail. Never holds a plaintext key.
 CREATE TABLE IF NOT EXISTS audit_logs (
   id           TEXT PRIMARY KEY,

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { KeygateError, refusal, type Answer } from "../errors";
 import type { Env } from "../env";
 import { loadKeyPolicy, type KeyPolicy } from "../store/policy";
+import { countStatements, type CountedKey, type PendingCount } from "../store/verifications";
 import {
   checkAccess,
   describeKey,
@@ -20,7 +21,12 @@ import { attemptCharges, refundCharges } from "./windows";
 /** How long a fence may stand if its release never arrives; far longer than any D1 write. */
 export const MAX_FENCE_MS = 30_000;
 const STATS_FLUSH_MS = 10_000;
+/** Distinct (day, outcome, tags) counts held before a flush is due at once. */
+const MAX_PENDING_COUNTS = 1_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Day and outcome hold no ":", and the tags come last, so the key is unique. */
+const pendingBucket = (day: number, outcome: string, tags: string) => `${day}:${outcome}:${tags}`;
 
 const keyStateOf = (env: Env, keyId: string) => env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
 
@@ -44,9 +50,12 @@ export class KeyState extends DurableObject<Env> {
   /** Management writes in flight: fence token → until when the policy must be read fresh. */
   private readonly fences = new Map<string, number>();
   private generation = 0;
-  private readonly pendingCounts = new Map<string, number>();
-  private countedKey?: { keyId: string; apiId: string; workspaceId: string };
+  /** Verification counts not yet in D1, by day, outcome and tags. */
+  private readonly pendingCounts = new Map<string, PendingCount>();
+  private countedKey?: CountedKey;
   private flushScheduled = false;
+  /** The scheduled flush is due now, not in STATS_FLUSH_MS. */
+  private flushSoon = false;
 
   // ---- management: fence → write D1 → release ----
 
@@ -78,7 +87,7 @@ export class KeyState extends DurableObject<Env> {
     const now = Date.now();
     const key = describeKey(policy);
     const denied = checkAccess(policy, request, now);
-    if (denied) return this.answer(policy, { ...key, valid: false, code: denied }, now);
+    if (denied) return this.answer(policy, request.tags, { ...key, valid: false, code: denied }, now);
 
     const planned = planLimits(policy, request);
     const keyCharges = planned.filter((p) => p.scope === "key");
@@ -89,11 +98,11 @@ export class KeyState extends DurableObject<Env> {
     const attempt = attemptCharges(storage, keyCharges, now);
     let states = attempt.states;
     if (!attempt.allowed) {
-      return this.answer(policy, { ...key, ...reported(states, attempt.denied), valid: false, code: "RATE_LIMITED" }, now);
+      return this.answer(policy, request.tags, { ...key, ...reported(states, attempt.denied), valid: false, code: "RATE_LIMITED" }, now);
     }
     const credits = this.credits(policy, now);
     if (credits && request.creditCost > credits.remaining) {
-      return this.answer(policy, { ...key, ...reported(states), remaining: credits.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+      return this.answer(policy, request.tags, { ...key, ...reported(states), remaining: credits.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
     }
     attempt.commit();
     if (credits) storage.put("credits", { ...credits, remaining: credits.remaining - request.creditCost });
@@ -118,7 +127,7 @@ export class KeyState extends DurableObject<Env> {
         states = { ...states, ...shared.states };
         if (!shared.allowed) {
           undoKeyCharges();
-          return this.answer(policy, { ...key, ...reported(states, shared.denied), remaining, valid: false, code: "RATE_LIMITED" }, now);
+          return this.answer(policy, request.tags, { ...key, ...reported(states, shared.denied), remaining, valid: false, code: "RATE_LIMITED" }, now);
         }
         identityCharged = { limiter, chargedAt: shared.chargedAt };
       }
@@ -131,7 +140,7 @@ export class KeyState extends DurableObject<Env> {
           const charged = identityCharged;
           identityCharged = undefined;
           await charged?.limiter.refund(identityCharges, charged.chargedAt);
-          return this.answer(policy, { ...key, ...reported(states), remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+          return this.answer(policy, request.tags, { ...key, ...reported(states), remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
         }
       }
     } catch (err) {
@@ -139,11 +148,11 @@ export class KeyState extends DurableObject<Env> {
       await identityCharged?.limiter.refund(identityCharges, identityCharged.chargedAt).catch(() => {});
       throw new KeygateError("SERVICE_UNAVAILABLE", "A shared counter is unavailable; the key was not charged.", { cause: err });
     }
-    return this.answer(policy, { ...key, ...reported(states), remaining, valid: true, code: "VALID" }, now);
+    return this.answer(policy, request.tags, { ...key, ...reported(states), remaining, valid: true, code: "VALID" }, now);
   }
 
-  private answer(policy: KeyPolicy, result: VerifyResult, now: number): VerifyResult {
-    this.count(policy, result.code, now);
+  private answer(policy: KeyPolicy, tags: string[] | undefined, result: VerifyResult, now: number): VerifyResult {
+    this.count(policy, result.code, tags, now);
     return result;
   }
 
@@ -245,35 +254,39 @@ export class KeyState extends DurableObject<Env> {
    * to storage (a storage write is a disk commit). An eviction before the flush loses at most
    * one flush interval of analytics; allow/deny answers never depend on these counts.
    */
-  private count(policy: KeyPolicy, code: VerifyCode, now: number): void {
-    const bucket = `${Math.floor(now / DAY_MS) * DAY_MS}:${code}`;
-    this.pendingCounts.set(bucket, (this.pendingCounts.get(bucket) ?? 0) + 1);
+  private count(policy: KeyPolicy, code: VerifyCode, tags: string[] | undefined, now: number): void {
+    const day = Math.floor(now / DAY_MS) * DAY_MS;
+    const tagSet = tags?.length ? JSON.stringify([...new Set(tags)].sort()) : "[]";
+    const bucket = pendingBucket(day, code, tagSet);
+    const pending = this.pendingCounts.get(bucket);
+    if (pending) pending.count++;
+    else this.pendingCounts.set(bucket, { day, outcome: code, tags: tagSet, count: 1 });
     this.countedKey ??= { keyId: policy.id, apiId: policy.apiId, workspaceId: policy.workspaceId };
-    if (!this.flushScheduled) {
+    // Callers choose their tags freely: once many distinct counts wait, they are flushed at once.
+    const overflowing = this.pendingCounts.size >= MAX_PENDING_COUNTS;
+    if (!this.flushScheduled || (overflowing && !this.flushSoon)) {
       this.flushScheduled = true;
-      void this.ctx.storage.setAlarm(now + STATS_FLUSH_MS);
+      this.flushSoon = overflowing;
+      void this.ctx.storage.setAlarm(overflowing ? now : now + STATS_FLUSH_MS);
     }
   }
 
   /** Moves counts to D1; on failure they are kept and the alarm is retried. */
   async alarm(): Promise<void> {
     this.flushScheduled = false;
+    this.flushSoon = false;
     const key = this.countedKey;
-    const pending = [...this.pendingCounts];
+    const pending = [...this.pendingCounts.values()];
     if (!key || pending.length === 0) return;
     this.pendingCounts.clear();
     try {
-      await this.env.DB.batch(
-        pending.map(([bucket, count]) => {
-          const [day, outcome] = bucket.split(":");
-          return this.env.DB.prepare(
-            `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
-          ).bind(key.workspaceId, key.apiId, key.keyId, Number(day), outcome, count);
-        }),
-      );
+      await this.env.DB.batch(countStatements(this.env, key, pending));
     } catch (err) {
-      for (const [bucket, count] of pending) this.pendingCounts.set(bucket, (this.pendingCounts.get(bucket) ?? 0) + count);
+      for (const count of pending) {
+        const bucket = pendingBucket(count.day, count.outcome, count.tags);
+        const waiting = this.pendingCounts.get(bucket);
+        this.pendingCounts.set(bucket, { ...count, count: count.count + (waiting?.count ?? 0) });
+      }
       this.flushScheduled = true;
       throw err;
     }

@@ -19,11 +19,14 @@ const query = z.object({
   apiId: id,
   keyId: listParam(id).optional(),
   externalId: z.string().min(1).max(256).optional(),
+  tag: listParam(z.string().max(128))
+    .optional()
+    .openapi({ description: "Only verifications that sent every one of these tags (verifyKey's `tags`)." }),
   start: unixMsQuery.optional(),
   end: unixMsQuery.optional(),
   groupBy: listParam(z.enum(["key", "identity", "tags", "tag", "month", "day", "hour"]))
     .optional()
-    .openapi({ description: "Supported: day, month, key, identity (counts are kept per day, so not hour; tags are not kept)." }),
+    .openapi({ description: "Supported: day, month, key, identity, and one of tags or tag (counts are kept per day, so not hour)." }),
   limit: z.coerce.number().int().min(1).max(MAX_STATS_ROWS).optional(),
   orderBy: z.enum(["time", "total", ...outcomeFields]).optional(),
   order: z.enum(["asc", "desc"]).optional(),
@@ -35,13 +38,15 @@ const row = z.object({
   total: z.number(),
   keyId: z.string().optional(),
   identity: z.object({ id: z.string(), externalId: z.string() }).optional(),
+  tags: z.array(z.string()).optional().openapi({ description: "With groupBy tags: the set of tags these verifications sent." }),
+  tag: z.string().optional().openapi({ description: "With groupBy tag: the tag these verifications sent (among others)." }),
 });
 
 const route = createRoute({
   method: "get",
   path: "/v1/analytics.getVerifications",
   tags: ["analytics"],
-  summary: "Verification outcomes of an api, grouped by day or month, key and identity.",
+  summary: "Verification outcomes of an api, grouped by day or month, key, identity and tags.",
   description: "Counts arrive up to about 10 seconds after the verifications. Without `start`, the 30 days up to `end` (default now).",
   middleware: [requireRootKey()] as const,
   request: { query },

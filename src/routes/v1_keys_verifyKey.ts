@@ -8,7 +8,11 @@ const request = z
   .strictObject({
     apiId: id.optional().openapi({ description: "When set, a key of another api is not valid (`FORBIDDEN`)." }),
     key: plaintextKey.openapi({ example: "sk_1234" }),
-    tags: z.array(z.string().max(128)).max(20).optional(),
+    tags: z
+      .array(z.string().max(128))
+      .max(20)
+      .optional()
+      .openapi({ description: "Kept with the verification's count: analytics.getVerifications can group and filter by them." }),
     authorization: z.strictObject({ permissions: permissionQuery.nullable().optional() }).optional(),
     remaining: z.strictObject({ cost: cost.optional() }).optional().openapi({ description: "Credits to consume (default 1; 0 = free)." }),
     ratelimit: z.strictObject({ cost: cost.optional() }).optional(),
@@ -63,6 +67,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
         ratelimits: body.ratelimits,
         environment: body.environment,
         clientIp: c.req.header("cf-connecting-ip"),
+        tags: body.tags,
       },
       c.executionCtx,
     );

@@ -38,12 +38,14 @@ export async function getKeyVerifications(env: Env, caller: Caller, input: KeyVe
 }
 
 export type GroupBy = "key" | "identity" | "tags" | "tag" | "month" | "day" | "hour";
-const SUPPORTED_GROUPS = ["day", "month", "key", "identity"];
+const SUPPORTED_GROUPS = ["day", "month", "key", "identity", "tags", "tag"];
 
 export interface StatsInput {
   apiId: string;
   keyIds?: string[];
   externalId?: string;
+  /** Only verifications that sent all of these tags. */
+  tag?: string[];
   start?: number;
   end?: number;
   groupBy?: GroupBy[];
@@ -54,7 +56,7 @@ export interface StatsInput {
 
 export const MAX_STATS_ROWS = 10_000;
 
-/** analytics.getVerifications: an api's verification outcomes, grouped by day or month, key and identity. */
+/** analytics.getVerifications: an api's verification outcomes, grouped by day or month, key, identity and tags. */
 export async function getVerificationStats(env: Env, caller: Caller, input: StatsInput) {
   authorize(caller, ...apiPermission(input.apiId, "read_analytics"));
   const groupBy = new Set(input.groupBy ?? []);
@@ -65,6 +67,7 @@ export async function getVerificationStats(env: Env, caller: Caller, input: Stat
     );
   }
   if (groupBy.has("day") && groupBy.has("month")) throw badRequest("groupBy: choose one of day or month");
+  if (groupBy.has("tag") && groupBy.has("tags")) throw badRequest("groupBy: choose one of tag or tags");
   const time = groupBy.has("day") ? "day" : groupBy.has("month") ? "month" : undefined;
   if (input.orderBy === "time" && !time) throw badRequest("orderBy: time needs groupBy day or month");
   const range = dayRange(input.start, input.end);
@@ -75,8 +78,9 @@ export async function getVerificationStats(env: Env, caller: Caller, input: Stat
     apiId: input.apiId,
     keyIds: input.keyIds,
     externalId: input.externalId,
+    tags: input.tag,
     range,
-    groupBy: { time, key: groupBy.has("key"), identity: groupBy.has("identity") },
+    groupBy: { time, key: groupBy.has("key"), identity: groupBy.has("identity"), tags: groupBy.has("tags"), tag: groupBy.has("tag") },
     orderBy: input.orderBy,
     order: input.order ?? "asc",
     limit: input.limit ?? MAX_STATS_ROWS,
@@ -84,10 +88,12 @@ export async function getVerificationStats(env: Env, caller: Caller, input: Stat
   return rows.map(renderStats);
 }
 
-function renderStats({ time, key_id, identity_id, identity_external_id, ...counts }: StatsRow) {
+function renderStats({ time, key_id, identity_id, identity_external_id, tags, tag, ...counts }: StatsRow) {
   return {
     ...(time !== undefined ? { time } : {}),
     ...counts,
+    ...(tags !== undefined ? { tags: JSON.parse(tags) as string[] } : {}),
+    ...(tag !== undefined ? { tag } : {}),
     ...(key_id !== undefined ? { keyId: key_id } : {}),
     ...(identity_id ? { identity: { id: identity_id, externalId: identity_external_id! } } : {}),
   };

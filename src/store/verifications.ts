@@ -18,6 +18,54 @@ export const OUTCOME_FIELDS = {
 
 export type OutcomeField = keyof typeof OUTCOME_FIELDS;
 
+/** Verifications of one key waiting in its Durable Object to be added to D1. */
+export interface PendingCount {
+  day: number;
+  outcome: string;
+  /** The tags the verifies sent: JSON array of distinct tags, sorted ("[]" for none). */
+  tags: string;
+  count: number;
+}
+
+export interface CountedKey {
+  keyId: string;
+  apiId: string;
+  workspaceId: string;
+}
+
+/** Rows a statement into verification_tags, so that a statement's JSON stays small. */
+const TAGGED_ROWS_A_STATEMENT = 20;
+
+/** The statements that add a key's pending counts to D1: per day and outcome, and the same by tags. */
+export function countStatements(env: Env, key: CountedKey, pending: PendingCount[]): D1PreparedStatement[] {
+  const totals = new Map<string, { day: number; outcome: string; count: number }>();
+  for (const { day, outcome, count } of pending) {
+    const bucket = `${day}:${outcome}`;
+    const total = totals.get(bucket) ?? { day, outcome, count: 0 };
+    totals.set(bucket, { ...total, count: total.count + count });
+  }
+  const perOutcome = [...totals.values()].map(({ day, outcome, count }) =>
+    env.DB.prepare(
+      `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
+    ).bind(key.workspaceId, key.apiId, key.keyId, day, outcome, count),
+  );
+  const byTags: D1PreparedStatement[] = [];
+  for (let i = 0; i < pending.length; i += TAGGED_ROWS_A_STATEMENT) {
+    const rows = pending.slice(i, i + TAGGED_ROWS_A_STATEMENT).map(({ day, outcome, tags, count }) => [day, outcome, tags, count]);
+    byTags.push(
+      env.DB.prepare(
+        // "WHERE true" lets SQLite read ON CONFLICT as the upsert clause after a SELECT.
+        `INSERT INTO verification_tags (workspace_id, api_id, key_id, day, outcome, tags, count)
+         SELECT ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+           FROM json_each(?) WHERE true
+         ON CONFLICT (key_id, day, outcome, tags) DO UPDATE SET count = count + excluded.count`,
+      ).bind(key.workspaceId, key.apiId, key.keyId, JSON.stringify(rows)),
+    );
+  }
+  return [...perOutcome, ...byTags];
+}
+
 /** Counts are kept per UTC day: a range covers each day it touches. */
 export interface DayRange {
   start: number;
@@ -73,8 +121,11 @@ export interface StatsQuery {
   apiId: string;
   keyIds?: string[];
   externalId?: string;
+  /** Only verifications that sent every one of these tags. */
+  tags?: string[];
   range: DayRange;
-  groupBy: { time?: "day" | "month"; key: boolean; identity: boolean };
+  /** `tags`: by the whole set of tags a verify sent; `tag`: by each tag. */
+  groupBy: { time?: "day" | "month"; key: boolean; identity: boolean; tags: boolean; tag: boolean };
   orderBy: "time" | "total" | OutcomeField | undefined;
   order: "asc" | "desc";
   limit: number;
@@ -85,6 +136,9 @@ export type StatsRow = Record<OutcomeField | "total", number> & {
   key_id?: string;
   identity_id?: string | null;
   identity_external_id?: string | null;
+  /** JSON array. */
+  tags?: string;
+  tag?: string;
 };
 
 const timeColumn = {
@@ -108,6 +162,14 @@ export function verificationStats(env: Env, query: StatsQuery): Promise<StatsRow
     columns.push("i.id AS identity_id", "i.external_id AS identity_external_id");
     groups.push("i.id");
   }
+  if (query.groupBy.tags) {
+    columns.push("v.tags AS tags");
+    groups.push("v.tags");
+  }
+  if (query.groupBy.tag) {
+    columns.push("t.value AS tag");
+    groups.push("t.value");
+  }
   for (const [field, code] of Object.entries(OUTCOME_FIELDS)) columns.push(`${sumOf(code)} AS "${field}"`);
   columns.push("COALESCE(SUM(v.count), 0) AS total");
 
@@ -121,13 +183,20 @@ export function verificationStats(env: Env, query: StatsQuery): Promise<StatsRow
     filters.push("i.external_id = ?");
     params.push(query.externalId);
   }
+  for (const tag of query.tags ?? []) {
+    filters.push("EXISTS (SELECT 1 FROM json_each(v.tags) f WHERE f.value = ?)");
+    params.push(tag);
+  }
+  // Counts by tag live in their own table, which holds every verification since it was added.
+  const byTags = query.groupBy.tags || query.groupBy.tag || (query.tags?.length ?? 0) > 0;
   const order = query.order === "desc" ? "DESC" : "ASC";
   const orderBy = [...(query.orderBy ? [`"${query.orderBy}" ${order}`] : []), ...groups.map((g) => `${g} ${order}`)];
 
   return all<StatsRow>(
     env,
     `SELECT ${columns.join(", ")}
-       FROM verifications v
+       FROM ${byTags ? "verification_tags" : "verifications"} v
+       ${query.groupBy.tag ? "JOIN json_each(v.tags) t" : ""}
        LEFT JOIN keys k ON k.id = v.key_id
        LEFT JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
       WHERE ${filters.join(" AND ")}

@@ -34,6 +34,8 @@ export interface VerifyRequest {
   /** When set, the key must belong to this environment. */
   environment?: string;
   clientIp?: string;
+  /** Kept with the verification's count, for analytics by tag. */
+  tags?: string[];
 }
 
 export interface RatelimitState {

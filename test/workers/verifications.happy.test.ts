@@ -136,3 +136,60 @@ describe("verification counts", () => {
     expect((await get("/v1/analytics.getVerifications", { apiId: empty, groupBy: "day" })).body).toEqual([]);
   });
 });
+
+describe("verification counts by tag", () => {
+  let apiId: string;
+  const totals = (valid: number, rateLimited = 0) => ({ ...zeros, valid, rateLimited, total: valid + rateLimited });
+
+  beforeAll(async () => {
+    apiId = await createApi();
+    const limited = await createKey(apiId, { ratelimit: { limit: 3, duration: 60_000 } });
+    const plain = await createKey(apiId);
+    const sent = [
+      [limited, ["path:/a", "GET"]],
+      [limited, ["GET", "path:/a", "GET"]], // the same set, in another order, with a repeat
+      [limited, ["path:/b"]],
+      [limited, ["path:/b"]], // over the limit: RATE_LIMITED
+      [plain, undefined],
+      [plain, []],
+    ] as const;
+    for (const [key, tags] of sent) await verify(key.key, tags === undefined ? {} : { tags });
+    await flush(limited.keyId, plain.keyId);
+  });
+
+  it("groups by the set of tags each verify sent", async () => {
+    const rows = (await get("/v1/analytics.getVerifications", { apiId, groupBy: "tags", orderBy: "total", order: "desc" })).body;
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { tags: ["GET", "path:/a"], ...totals(2) },
+        { tags: ["path:/b"], ...totals(1, 1) },
+        { tags: [], ...totals(2) },
+      ]),
+    );
+  });
+
+  it("groups by each tag", async () => {
+    const rows = (await get("/v1/analytics.getVerifications", { apiId, groupBy: "tag" })).body;
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { tag: "GET", ...totals(2) },
+        { tag: "path:/a", ...totals(2) },
+        { tag: "path:/b", ...totals(1, 1) },
+      ]),
+    );
+  });
+
+  it("filters to the verifies that sent every tag asked for", async () => {
+    expect((await get("/v1/analytics.getVerifications", { apiId, tag: "path:/a" })).body).toEqual([totals(2)]);
+    expect((await get("/v1/analytics.getVerifications", { apiId, tag: "path:/a,GET" })).body).toEqual([totals(2)]);
+    expect((await get("/v1/analytics.getVerifications?tag=path:/a&tag=path:/b", { apiId })).body).toEqual([totals(0)]);
+    const byDay = (await get("/v1/analytics.getVerifications", { apiId, tag: "path:/b", groupBy: "day,key" })).body;
+    expect(byDay).toEqual([{ time: today(), keyId: expect.any(String), ...totals(1, 1) }]);
+  });
+
+  it("keeps the totals the same, whatever the tags", async () => {
+    expect((await get("/v1/analytics.getVerifications", { apiId })).body).toEqual([totals(5, 1)]);
+  });
+});
