@@ -7,11 +7,14 @@ import { OUTCOME_FIELDS } from "../store/verifications";
 import { id, jsonResponse, unixMsQuery } from "./schemas";
 
 /** A list in a query string: repeated (`?a=1&a=2`) or comma-separated (`?a=1,2`), as Unkey's SDK sends it. */
-const listParam = <T extends z.ZodType<unknown, string>>(item: T) =>
+const listParam = <T extends z.ZodType<unknown, string>>(item: T, max = 50) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(",")).filter(Boolean))
-    .pipe(z.array(item).max(50));
+    .pipe(z.array(item).max(max));
+
+/** Each key id and tag is a bound parameter of one D1 query, which takes at most 100: 50 key ids, 10 tags. */
+const MAX_TAGS = 10;
 
 const outcomeFields = Object.keys(OUTCOME_FIELDS) as [keyof typeof OUTCOME_FIELDS, ...(keyof typeof OUTCOME_FIELDS)[]];
 
@@ -19,7 +22,7 @@ const query = z.object({
   apiId: id,
   keyId: listParam(id).optional(),
   externalId: z.string().min(1).max(256).optional(),
-  tag: listParam(z.string().max(128))
+  tag: listParam(z.string().max(128), MAX_TAGS)
     .optional()
     .openapi({ description: "Only verifications that sent every one of these tags (verifyKey's `tags`)." }),
   start: unixMsQuery.optional(),

@@ -21,6 +21,9 @@ describe("verification counts errors", () => {
   it("rejects day and month together, and ordering by time without a time group", async () => {
     const apiId = await createApi();
     expect((await get("/v1/analytics.getVerifications", { apiId, groupBy: "day,month" })).body.error.message).toContain("groupBy");
+    const manyTags = await get("/v1/analytics.getVerifications", { apiId, tag: Array.from({ length: 11 }, (_, i) => `t${i}`).join(",") });
+    expect(manyTags.status).toBe(400);
+    expect(manyTags.body.error.message).toMatch(/^tag: /);
     const bothTagGroupings = await get("/v1/analytics.getVerifications", { apiId, groupBy: "tag,tags" });
     expect(bothTagGroupings.status).toBe(400);
     expect(bothTagGroupings.body.error.message).toBe("groupBy: choose one of tag or tags");
