@@ -8,7 +8,7 @@ import {
   describeKey,
   planLimits,
   tightest,
-  type RatelimitState,
+  type NamedRatelimitState,
   type VerifyCode,
   type VerifyRequest,
   type VerifyResult,
@@ -16,7 +16,7 @@ import {
 import { CachedKv } from "./cachedKv";
 import { adjustCredits, applyRefill, type CreditOp, type CreditState } from "./credits";
 import { identityLimiterName, type Limiter } from "./limiter";
-import { attemptCharges, refundCharges } from "./windows";
+import { KeyCharge } from "./keyCharge";
 
 /** How long a fence may stand if its release never arrives; far longer than any D1 write. */
 export const MAX_FENCE_MS = 30_000;
@@ -31,8 +31,9 @@ const pendingBucket = (day: number, outcome: string, tags: string) => `${day}:${
 const keyStateOf = (env: Env, keyId: string) => env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
 
 /** What `ratelimit` reports: the limit that denied, or the one with the least left. */
-function reported(states: Record<string, RatelimitState>, denied?: string) {
-  return { ratelimit: denied ? states[denied] : tightest(Object.values(states)), ratelimits: states };
+function reported(states: NamedRatelimitState[], denied?: string) {
+  const shown = denied === undefined ? tightest(states) : states.find((state) => state.name === denied);
+  return { ratelimit: shown && { limit: shown.limit, remaining: shown.remaining, reset: shown.reset }, ratelimits: states };
 }
 
 /**
@@ -90,43 +91,36 @@ export class KeyState extends DurableObject<Env> {
     if (denied) return this.answer(policy, request.tags, { ...key, valid: false, code: denied }, now);
 
     const planned = planLimits(policy, request);
-    const keyCharges = planned.filter((p) => p.scope === "key");
     const identityCharges = planned.filter((p) => p.scope === "identity");
 
     // Synchronous from here to the commit: check every key limit and the credits, then charge.
-    const storage = this.counters;
-    const attempt = attemptCharges(storage, keyCharges, now);
-    let states = attempt.states;
-    if (!attempt.allowed) {
-      return this.answer(policy, request.tags, { ...key, ...reported(states, attempt.denied), valid: false, code: "RATE_LIMITED" }, now);
+    const charge = new KeyCharge(this.counters, planned.filter((p) => p.scope === "key"), this.credits(policy, now), request.creditCost, now);
+    let states = charge.windows.states;
+    if (!charge.windows.allowed) {
+      return this.answer(policy, request.tags, { ...key, ...reported(states, charge.windows.denied), valid: false, code: "RATE_LIMITED" }, now);
     }
-    const credits = this.credits(policy, now);
-    if (credits && request.creditCost > credits.remaining) {
-      return this.answer(policy, request.tags, { ...key, ...reported(states), remaining: credits.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+    if (!charge.creditsFit) {
+      return this.answer(policy, request.tags, { ...key, ...reported(states), remaining: charge.credits?.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
     }
-    attempt.commit();
-    if (credits) storage.put("credits", { ...credits, remaining: credits.remaining - request.creditCost });
-    let remaining = credits ? credits.remaining - request.creditCost : undefined;
+    charge.commit();
+    let remaining = charge.remainingAfter;
 
-    // Shared state lives in other Durable Objects. The key's own charges are already committed,
-    // so a denial (or failure) there refunds them: the verify stays all-or-nothing, and in
-    // between a concurrent request can only be denied, never over-admitted.
-    let undone = false;
-    const undoKeyCharges = () => {
-      if (undone) return;
-      undone = true;
-      refundCharges(storage, keyCharges, now);
-      const current = storage.get<CreditState>("credits");
-      if (credits && current) storage.put("credits", { ...current, remaining: current.remaining + request.creditCost });
-    };
+    // From the commit on, every way out but VALID refunds: a denial by a shared counter (held in
+    // another Durable Object) and any failure alike. In between, a concurrent request can only
+    // be denied, never over-admitted.
     let identityCharged: { limiter: DurableObjectStub<Limiter>; chargedAt: number } | undefined;
+    const refundIdentity = async () => {
+      const charged = identityCharged;
+      identityCharged = undefined;
+      await charged?.limiter.refund(identityCharges, charged.chargedAt);
+    };
     try {
       if (identityCharges.length > 0) {
         const limiter = this.env.LIMITER.get(this.env.LIMITER.idFromName(identityLimiterName(policy.identity!.id)));
         const shared = await limiter.consume(identityCharges);
-        states = { ...states, ...shared.states };
+        states = [...states, ...shared.states];
         if (!shared.allowed) {
-          undoKeyCharges();
+          charge.refund();
           return this.answer(policy, request.tags, { ...key, ...reported(states, shared.denied), remaining, valid: false, code: "RATE_LIMITED" }, now);
         }
         identityCharged = { limiter, chargedAt: shared.chargedAt };
@@ -135,20 +129,17 @@ export class KeyState extends DurableObject<Env> {
         const spent = await keyStateOf(this.env, policy.creditsFrom).spendCredits(policy.creditsFrom, request.creditCost);
         remaining = spent.remaining ?? undefined;
         if (!spent.allowed) {
-          undoKeyCharges();
-          // Refund the identity at most once, even if this call fails and the catch below runs.
-          const charged = identityCharged;
-          identityCharged = undefined;
-          await charged?.limiter.refund(identityCharges, charged.chargedAt);
+          charge.refund();
+          await refundIdentity();
           return this.answer(policy, request.tags, { ...key, ...reported(states), remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
         }
       }
+      return this.answer(policy, request.tags, { ...key, ...reported(states), remaining, valid: true, code: "VALID" }, now);
     } catch (err) {
-      undoKeyCharges();
-      await identityCharged?.limiter.refund(identityCharges, identityCharged.chargedAt).catch(() => {});
-      throw new KeygateError("SERVICE_UNAVAILABLE", "A shared counter is unavailable; the key was not charged.", { cause: err });
+      charge.refund();
+      await refundIdentity().catch(() => {});
+      throw new KeygateError("SERVICE_UNAVAILABLE", "A counter is unavailable; the key was not charged.", { cause: err });
     }
-    return this.answer(policy, request.tags, { ...key, ...reported(states), remaining, valid: true, code: "VALID" }, now);
   }
 
   private answer(policy: KeyPolicy, tags: string[] | undefined, result: VerifyResult, now: number): VerifyResult {

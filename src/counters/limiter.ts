@@ -1,20 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import type { RatelimitState } from "../verify/decide";
+import type { NamedRatelimitState } from "../verify/decide";
 import { CachedKv } from "./cachedKv";
 import { attemptCharges, refundCharges, type LimitCharge } from "./windows";
 
 export interface LimitOutcome {
   allowed: boolean;
   denied?: string;
-  states: Record<string, RatelimitState>;
+  states: NamedRatelimitState[];
   chargedAt: number;
 }
 
 /**
- * Sliding-window limits that are not one key's: an identity's limits, shared by all its keys
- * (named `identity:<id>`), and standalone `ratelimits.limit` identifiers
- * (`ns:<workspace>:<namespace>:<identifier>`).
+ * Sliding-window limits that are not one key's: an identity's limits, shared by all its keys,
+ * and standalone `ratelimits.limit` identifiers (see the names below).
  */
 export class Limiter extends DurableObject<Env> {
   /** Read from memory, written through to storage. */
@@ -32,10 +31,14 @@ export class Limiter extends DurableObject<Env> {
   }
 }
 
+/**
+ * Object names are JSON arrays of their parts: callers choose namespaces and identifiers freely,
+ * so no separator could keep `("a:b", "c")` and `("a", "b:c")` apart, but JSON's quoting does.
+ */
 export function identityLimiterName(identityId: string): string {
-  return `identity:${identityId}`;
+  return JSON.stringify(["identity", identityId]);
 }
 
 export function namespaceLimiterName(workspaceId: string, namespace: string, identifier: string): string {
-  return `ns:${workspaceId}:${namespace}:${identifier}`;
+  return JSON.stringify(["ns", workspaceId, namespace, identifier]);
 }

@@ -1,5 +1,5 @@
 import type { LimitConfig } from "../store/policy";
-import type { RatelimitState } from "../verify/decide";
+import type { NamedRatelimitState } from "../verify/decide";
 import type { CounterStorage } from "./cachedKv";
 import { checkWindow, fromBucketRecord, refundWindow, type BucketRecordWindow, type WindowState } from "./window";
 
@@ -13,7 +13,8 @@ export interface ChargeAttempt {
   allowed: boolean;
   /** The first limit that denied. */
   denied?: string;
-  states: Record<string, RatelimitState>;
+  /** One per charge, in the order given: a list, since the names are the caller's. */
+  states: NamedRatelimitState[];
   /** Stores the charges; call only when the whole verify is admitted. */
   commit(): void;
 }
@@ -36,14 +37,10 @@ export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], 
     check: checkWindow(readWindow(storage, charge.name), charge.config, charge.cost, now),
   }));
   const denied = checks.find(({ check }) => !check.allowed);
-  const states: Record<string, RatelimitState> = {};
-  for (const { charge, check } of checks) {
-    states[charge.name] = { limit: check.limit, remaining: check.remaining, reset: check.reset };
-  }
   return {
     allowed: !denied,
     denied: denied?.charge.name,
-    states,
+    states: checks.map(({ charge, check }) => ({ name: charge.name, limit: check.limit, remaining: check.remaining, reset: check.reset })),
     commit() {
       for (const { charge, check } of checks) storage.put(windowKey(charge.name), check.next);
     },

@@ -44,8 +44,8 @@ export function perMinute(limit: LimitConfig): number {
 }
 
 export function kirimMe(result: VerifyResult, organizationName: string, requestId: string) {
-  const read = result.namedLimits?.read;
-  const write = result.namedLimits?.write;
+  const read = result.namedLimits?.get("read");
+  const write = result.namedLimits?.get("write");
   return {
     data: {
       organization: { id: result.workspaceId!, object: "organization" as const, name: organizationName },

@@ -57,8 +57,7 @@ function nestingDepth(value: unknown): number {
 }
 
 /** Free-form JSON kept with a key or identity; bounded in depth so it always round-trips. */
-export const meta = z
-  .record(z.string(), z.unknown())
+export const meta = keyedByCaller(z.record(z.string(), z.unknown()))
   .refine((value) => nestingDepth(value) <= MAX_META_DEPTH, `must not nest deeper than ${MAX_META_DEPTH} levels`)
   .openapi({ example: { plan: "pro" } });
 export const cost = z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000);
@@ -68,6 +67,22 @@ export const duration = z
   .int("must be a whole number")
   .min(1000, "must be at least 1000 ms")
   .max(366 * 24 * 60 * 60 * 1000, "must be at most a year");
+/**
+ * An object keyed by the caller's strings, checked entry by entry like `record` and kept as
+ * parsed: zod's record rebuilds the object by assignment, which silently drops a `__proto__` key
+ * (JSON.parse keeps it as an ordinary own key).
+ */
+function keyedByCaller<R extends z.ZodRecord>(record: R) {
+  const { $schema: _dialect, ...documented } = z.toJSONSchema(record, { target: "openapi-3.0", unrepresentable: "any" });
+  return z
+    .custom<z.output<R>>()
+    .superRefine((input, ctx) => {
+      const checked = record.safeParse(input);
+      if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue });
+    })
+    .openapi(documented as object);
+}
+
 export const unixMs = z.number().int().min(0).max(8.64e15);
 /** Keys up to 255 random bytes plus a prefix fit well within this. */
 export const plaintextKey = z
@@ -151,9 +166,9 @@ export const ipAllowlist = z
   .max(100)
   .openapi({ description: "IPv4/IPv6 addresses and CIDR ranges; empty allows any address.", example: ["203.0.113.0/24", "2001:db8::/32"] });
 
-export const keyPrefixes = z
-  .record(z.string().min(1).max(64), z.string().regex(/^[A-Za-z0-9_]{1,16}$/, "a prefix is 1-16 letters, digits or _"))
-  .openapi({ description: "Default key prefix per environment, used when createKey gives an environment and no prefix.", example: { production: "ks_prod", development: "ks_dev" } });
+export const keyPrefixes = keyedByCaller(
+  z.record(z.string().min(1).max(64), z.string().regex(/^[A-Za-z0-9_]{1,16}$/, "a prefix is 1-16 letters, digits or _")),
+).openapi({ description: "Default key prefix per environment, used when createKey gives an environment and no prefix.", example: { production: "ks_prod", development: "ks_dev" } });
 
 /** A permission or role named by id or by name; `create: true` makes a missing name. */
 export const rbacRef = z.strictObject({

@@ -72,7 +72,9 @@ export async function createKey(env: Env, caller: Caller, input: CreateKeyInput)
     resolveRbac(env, caller, "permissions", input.permissions ?? []),
     resolveRbac(env, caller, "roles", input.roles ?? []),
   ]);
-  const prefix = input.prefix ?? (input.environment ? parseJson<Record<string, string>>(api.key_prefixes, {})[input.environment] : undefined);
+  // A Map, so an environment named like an Object.prototype member (`constructor`) finds nothing.
+  const environmentPrefixes = new Map(Object.entries(parseJson<Record<string, string>>(api.key_prefixes, {})));
+  const prefix = input.prefix ?? (input.environment ? environmentPrefixes.get(input.environment) : undefined);
   const issued = issueKey(prefix, input.byteLength ?? DEFAULT_BYTE_LENGTH);
   const key = newKeyStatements(env, caller, api, input, issued, { permissions: permissions.rows, roles: roles.rows }, now, "Created");
   await batch(env, () => [...permissions.creates, ...roles.creates, ...key.statements()]);

@@ -41,7 +41,7 @@ export async function applyLimit(env: Env, caller: Caller, input: LimitInput): P
   const config = override ?? { limit: input.limit, duration: input.duration };
   const limiter = env.LIMITER.get(env.LIMITER.idFromName(namespaceLimiterName(caller.workspaceId, namespace, input.identifier)));
   const outcome = await dependency("Durable Object", () => limiter.consume([{ name: LIMIT_NAME, config, cost: input.cost ?? 1 }]));
-  const state = outcome.states[LIMIT_NAME]!;
+  const state = outcome.states[0]!;
   return { success: outcome.allowed, limit: state.limit, remaining: state.remaining, reset: state.reset };
 }
 

@@ -38,8 +38,9 @@ export interface KeyPolicy {
   identity: { id: string; externalId: string; meta: Record<string, unknown>; tier: string | null } | null;
   /** The key's own `ratelimit` field, applied on every verify under the name "default". */
   ratelimit: LimitConfig | null;
-  keyLimits: Record<string, LimitConfig>;
-  identityLimits: Record<string, LimitConfig>;
+  /** Named limits by name: Maps, since the names are the caller's (`__proto__` is a fine name). */
+  keyLimits: Map<string, LimitConfig>;
+  identityLimits: Map<string, LimitConfig>;
   /** Credits as management last set them; null = unlimited. The live count is the Durable Object's. */
   credits: { remaining: number; version: number; setAt: number } | null;
   /** After a reroll, the old key spends the new key's credits: never two pools. */
@@ -92,10 +93,10 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
   const row = keyResult!.results[0] as PolicyRow | undefined;
   if (!row) return null;
 
-  const keyLimits: Record<string, LimitConfig> = {};
-  const identityLimits: Record<string, LimitConfig> = {};
+  const keyLimits = new Map<string, LimitConfig>();
+  const identityLimits = new Map<string, LimitConfig>();
   for (const limit of limitResult!.results as { name: string; limit: number; duration: number; key_id: string | null }[]) {
-    (limit.key_id ? keyLimits : identityLimits)[limit.name] = { limit: limit.limit, duration: limit.duration };
+    (limit.key_id ? keyLimits : identityLimits).set(limit.name, { limit: limit.limit, duration: limit.duration });
   }
 
   return {

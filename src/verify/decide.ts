@@ -44,6 +44,10 @@ export interface RatelimitState {
   reset: number;
 }
 
+export interface NamedRatelimitState extends RatelimitState {
+  name: string;
+}
+
 /** The one internal verify outcome; every dialect renders it in its own shape. */
 export interface VerifyResult {
   valid: boolean;
@@ -58,8 +62,8 @@ export interface VerifyResult {
   expires?: number;
   createdAt?: number;
   ratelimit?: RatelimitState;
-  /** Every limit checked, by name, for callers that expose them (the gateway's headers). */
-  ratelimits?: Record<string, RatelimitState>;
+  /** Every limit checked, in the order checked. */
+  ratelimits?: NamedRatelimitState[];
   remaining?: number;
   /** How credits come back, so a gateway can say when to retry. */
   refill?: RefillConfig;
@@ -69,7 +73,9 @@ export interface VerifyResult {
   environment?: string;
   tier?: string;
   /** The named limits configured for the key: its own, else its identity's. */
-  namedLimits?: Record<string, LimitConfig>;
+  namedLimits?: Map<string, LimitConfig>;
+  /** The key or its api has an IP allowlist, so no verify without a known client address passes. */
+  ipRestricted?: boolean;
   identity?: { id: string; externalId: string; meta: Record<string, unknown> };
 }
 
@@ -130,9 +136,9 @@ export function planLimits(policy: KeyPolicy, request: VerifyRequest): PlannedLi
 
 /** A limit as configured on the key, else on its identity. */
 function configuredLimit(policy: KeyPolicy, name: string, cost: number): PlannedLimit | undefined {
-  const onKey = name === DEFAULT_LIMIT ? policy.ratelimit : policy.keyLimits[name];
+  const onKey = name === DEFAULT_LIMIT ? policy.ratelimit : policy.keyLimits.get(name);
   if (onKey) return { scope: "key", name, config: onKey, cost };
-  const onIdentity = policy.identityLimits[name];
+  const onIdentity = policy.identityLimits.get(name);
   return onIdentity ? { scope: "identity", name, config: onIdentity, cost } : undefined;
 }
 
@@ -154,7 +160,8 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     environment: policy.environment ?? undefined,
     tier: policy.tier ?? policy.identity?.tier ?? undefined,
     refill: policy.refill ?? undefined,
-    namedLimits: { ...policy.identityLimits, ...policy.keyLimits },
+    namedLimits: new Map([...policy.identityLimits, ...policy.keyLimits]),
+    ipRestricted: policy.ipAllowlists.length > 0,
     identity: policy.identity
       ? { id: policy.identity.id, externalId: policy.identity.externalId, meta: policy.identity.meta }
       : undefined,

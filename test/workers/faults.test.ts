@@ -1,6 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ROOT_KEY, apiWithKey, verify } from "../helpers/harness";
+import type { KeyState } from "../../src/counters/keyState";
+import { ROOT_KEY, apiWithKey, post, verify } from "../helpers/harness";
 import { brokenD1, brokenDurableObjects, brokenKv, fetchWith } from "../helpers/faults";
 
 const verifyWith = (overrides: Parameters<typeof fetchWith>[0], key: string) =>
@@ -34,6 +35,31 @@ describe("verify fails closed when a dependency fails", () => {
     const { key } = await apiWithKey();
     expect((await verifyWith({ KEY_STATE: brokenDurableObjects(env.KEY_STATE) }, key)).status).toBe(503);
     expect((await verify(key)).code).toBe("VALID");
+  });
+});
+
+describe("a verify that answers 503 has charged nothing", () => {
+  it("refunds the key's own credits and window when a shared counter fails after they were charged", async () => {
+    const externalId = `owner-${crypto.randomUUID()}`;
+    await post("/v1/identities.createIdentity", { externalId, ratelimits: [{ name: "shared", limit: 100, duration: 60_000 }] });
+    const { key, keyId } = await apiWithKey({ ownerId: externalId, remaining: 5, ratelimit: { limit: 3, duration: 60_000 } });
+    expect(await verify(key, { ratelimits: [{ name: "shared" }] })).toMatchObject({ code: "VALID", remaining: 4 });
+
+    // The identity's Limiter becomes unreachable from inside the key's object, after its own charge.
+    const stub = env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
+    const answer = await runInDurableObject(stub, async (instance) => {
+      const state = instance as KeyState;
+      const real = Reflect.get(state, "env");
+      Reflect.set(state, "env", { ...real, LIMITER: brokenDurableObjects(env.LIMITER) });
+      try {
+        return await state.verify({ keyId, creditCost: 1, ratelimitCost: 1, ratelimits: [{ name: "shared" }] });
+      } finally {
+        Reflect.set(state, "env", real);
+      }
+    });
+    expect(answer).toMatchObject({ refused: { code: "SERVICE_UNAVAILABLE" } });
+    // Still 4 credits and 2 of 3 in the window: the failed verify took nothing.
+    expect(await verify(key)).toMatchObject({ code: "VALID", remaining: 3, ratelimit: { limit: 3, remaining: 1 } });
   });
 });
 

@@ -44,6 +44,17 @@ describe("ratelimits.limit security", () => {
     expect(await env.DB.prepare("SELECT 1 FROM ratelimit_namespaces WHERE name = ?").bind(namespace).first()).toBeNull();
   });
 
+  it("keeps namespaces apart whatever their names hold: a caller of one cannot drain another", async () => {
+    const own = uniqueName("ns");
+    const victim = { namespace: `${own}:victim`, identifier: "c", limit: 1, duration: 60_000 };
+    expect((await limit({ ...victim, limit: 5 })).status).toBe(200); // creates the victim's namespace
+    expect((await limit({ namespace: own, identifier: "warm-up", limit: 1, duration: 60_000 })).status).toBe(200);
+    const scoped = await rootKeyWith([`ratelimit.${await namespaceId(own)}.limit`]);
+    // Joined with ":", namespace `own` and identifier "victim:c" would name the victim's counter.
+    for (let i = 0; i < 3; i++) await limit({ namespace: own, identifier: "victim:c", limit: 100, duration: 60_000 }, scoped);
+    expect((await limit({ ...victim, limit: 5 })).body).toMatchObject({ success: true, remaining: 3 });
+  });
+
   it("counts the same namespace and identifier apart in each workspace", async () => {
     const body = { namespace: uniqueName("ns"), identifier: "shared-name", limit: 1, duration: 60_000 };
     const other = await otherWorkspaceRootKey();

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { KeyPolicy } from "../../src/store/policy";
+import type { KeyPolicy, LimitConfig } from "../../src/store/policy";
 import { planLimits, type VerifyRequest } from "../../src/verify/decide";
 
 const minute = 60_000;
 
+type Limits = Record<string, LimitConfig>;
+
 /** Just the fields planLimits reads. */
-const policy = (limits: Partial<Pick<KeyPolicy, "ratelimit" | "keyLimits" | "identityLimits">>) =>
-  ({ ratelimit: null, keyLimits: {}, identityLimits: {}, ...limits }) as KeyPolicy;
+const policy = ({ ratelimit = null, keyLimits = {}, identityLimits = {} }: { ratelimit?: LimitConfig | null; keyLimits?: Limits; identityLimits?: Limits }) =>
+  ({ ratelimit, keyLimits: new Map(Object.entries(keyLimits)), identityLimits: new Map(Object.entries(identityLimits)) }) as KeyPolicy;
 
 const request = (extra: Partial<VerifyRequest>): VerifyRequest => ({ keyId: "key_1", creditCost: 1, ratelimitCost: 1, ...extra });
 
