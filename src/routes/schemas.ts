@@ -39,7 +39,19 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const id = z.string().min(1).max(256);
+/** A name to look up, not to store: names stored before displayName existed stay reachable. */
 export const name = z.string().min(1).max(256);
+
+/** C0 control characters and DEL break the one line a key or a name is shown on (listings, logs, audit entries). */
+const noControlCharacters = (text: z.ZodString) => text.regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
+
+/**
+ * A name Keygate stores and shows on one line (key, api, identity, permission, role, namespace,
+ * root key and workspace names, external ids, override identifiers, prefixes): any Unicode but
+ * control characters. Descriptions and meta are free-form and may span lines.
+ */
+export const displayName = (max = 256, min = 1) => noControlCharacters(z.string().min(min).max(max));
+
 export const MAX_META_DEPTH = 32;
 
 /** How deeply a JSON value nests, counted without recursion so hostile input cannot overflow the stack. */
@@ -56,17 +68,6 @@ function nestingDepth(value: unknown): number {
   return deepest;
 }
 
-/** Free-form JSON kept with a key or identity; bounded in depth so it always round-trips. */
-export const meta = keyedByCaller(z.record(z.string(), z.unknown()))
-  .refine((value) => nestingDepth(value) <= MAX_META_DEPTH, `must not nest deeper than ${MAX_META_DEPTH} levels`)
-  .openapi({ example: { plan: "pro" } });
-export const cost = z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000);
-export const limit = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000_000);
-export const duration = z
-  .number()
-  .int("must be a whole number")
-  .min(1000, "must be at least 1000 ms")
-  .max(366 * 24 * 60 * 60 * 1000, "must be at most a year");
 /**
  * An object keyed by the caller's strings, checked entry by entry like `record` and kept as
  * parsed: zod's record rebuilds the object by assignment, which silently drops a `__proto__` key
@@ -83,15 +84,22 @@ function keyedByCaller<R extends z.ZodRecord>(record: R) {
     .openapi(documented as object);
 }
 
+/** Free-form JSON kept with a key or identity; bounded in depth so it always round-trips. */
+export const meta = keyedByCaller(z.record(z.string(), z.unknown()))
+  .refine((value) => nestingDepth(value) <= MAX_META_DEPTH, `must not nest deeper than ${MAX_META_DEPTH} levels`)
+  .openapi({ example: { plan: "pro" } });
+export const cost = z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000);
+export const limit = z.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000_000);
+export const duration = z
+  .number()
+  .int("must be a whole number")
+  .min(1000, "must be at least 1000 ms")
+  .max(366 * 24 * 60 * 60 * 1000, "must be at most a year");
 export const unixMs = z.number().int().min(0).max(8.64e15);
 /** Keys up to 255 random bytes plus a prefix fit well within this. */
-export const plaintextKey = z
-  .string()
-  .min(1, "must not be empty")
-  .max(1024, "is longer than any key Keygate issues")
-  .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
+export const plaintextKey = noControlCharacters(z.string().min(1, "must not be empty").max(1024, "is longer than any key Keygate issues"));
 
-export const namedLimit = z.strictObject({ name, limit, duration });
+export const namedLimit = z.strictObject({ name: displayName(), limit, duration });
 
 export const refill = z.strictObject({
   interval: z.enum(["daily", "monthly"]),
@@ -173,8 +181,8 @@ export const keyPrefixes = keyedByCaller(
 /** A permission or role named by id or by name; `create: true` makes a missing name. */
 export const rbacRef = z.strictObject({
   id: id.optional(),
-  name: name.optional(),
-  slug: name.optional(),
+  name: displayName().optional(),
+  slug: displayName().optional(),
   create: z.boolean().optional(),
 });
 
@@ -202,6 +210,7 @@ export const namedLimits = z
     });
   });
 
+/** An identity's externalId to look up by; where one is stored, displayName. */
 export const externalId = z.string().min(1).max(256);
 
 export const identitySchema = z
@@ -235,8 +244,8 @@ export const unixMsQuery = z.coerce.number().int().min(0).max(8.64e15);
 
 /** A key to import (migrations.createKeys and migrations.enqueueKeys), by plaintext or by hash. */
 export const importedKeySettings = z.strictObject({
-  prefix: z.string().max(16).optional(),
-  name: name.optional(),
+  prefix: displayName(16, 0).optional(),
+  name: displayName().optional(),
   plaintext: plaintextKey.min(8, "must be at least 8 characters").optional(),
   hash: z
     .strictObject({
@@ -244,12 +253,12 @@ export const importedKeySettings = z.strictObject({
       variant: z.literal("sha256_base64"),
     })
     .optional(),
-  start: z.string().max(32).optional(),
-  ownerId: z.string().min(1).max(256).optional(),
-  externalId: z.string().min(1).max(256).optional(),
+  start: displayName(32, 0).optional(),
+  ownerId: displayName().optional(),
+  externalId: displayName().optional(),
   meta: meta.optional(),
-  roles: z.array(name).max(100).optional(),
-  permissions: z.array(name).max(1000).optional(),
+  roles: z.array(displayName()).max(100).optional(),
+  permissions: z.array(displayName()).max(1000).optional(),
   expires: unixMs.optional(),
   remaining: z.number().int().min(0).optional(),
   refill: refill.optional(),

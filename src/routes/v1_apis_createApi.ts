@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createApi } from "../services/apis";
-import { ipAllowlist, jsonBody, jsonResponse, keyPrefixes, name } from "./schemas";
+import { displayName, ipAllowlist, jsonBody, jsonResponse, keyPrefixes } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["apis"],
   summary: "Create an api: a namespace for keys.",
   middleware: [requireRootKey()] as const,
-  request: { body: jsonBody(z.strictObject({ name, ipAllowlist: ipAllowlist.optional(), keyPrefixes: keyPrefixes.optional() })) },
+  request: { body: jsonBody(z.strictObject({ name: displayName(), ipAllowlist: ipAllowlist.optional(), keyPrefixes: keyPrefixes.optional() })) },
   responses: jsonResponse(z.object({ apiId: z.string() }), "The new api's id."),
 });
 

@@ -3,10 +3,10 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createIdentity } from "../services/identities";
-import { externalId, jsonBody, jsonResponse, meta, namedLimits } from "./schemas";
+import { displayName, jsonBody, jsonResponse, meta, namedLimits } from "./schemas";
 
 const request = z.strictObject({
-  externalId,
+  externalId: displayName(),
   meta: meta.optional(),
   ratelimits: namedLimits.optional().openapi({ description: "Limits shared by all keys of the identity." }),
   tier: z.string().min(1).max(64).optional(),

@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createKey } from "../services/keys";
-import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimits, refill, unixMs } from "./schemas";
+import { displayName, id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, namedLimits, refill, unixMs } from "./schemas";
 
 const request = z.strictObject({
   apiId: id,
@@ -12,13 +12,13 @@ const request = z.strictObject({
     .regex(/^[A-Za-z0-9_]{1,16}$/, "a prefix is 1-16 letters, digits or _")
     .optional()
     .openapi({ description: "Readable prefix; the key is `<prefix>_<random>`.", example: "sk_live" }),
-  name: name.optional(),
+  name: displayName().optional(),
   byteLength: z.number().int().min(16, "must be at least 16").max(255, "must be at most 255").optional().openapi({ description: "Random bytes in the key (default 16)." }),
-  ownerId: z.string().min(1).max(256).optional().openapi({ deprecated: true, description: "Use externalId." }),
-  externalId: z.string().min(1).max(256).optional().openapi({ description: "Links the key to this identity, creating it if needed." }),
+  ownerId: displayName().optional().openapi({ deprecated: true, description: "Use externalId." }),
+  externalId: displayName().optional().openapi({ description: "Links the key to this identity, creating it if needed." }),
   meta: meta.optional(),
-  roles: z.array(name).max(100).optional(),
-  permissions: z.array(name).max(1000).optional(),
+  roles: z.array(displayName()).max(100).optional(),
+  permissions: z.array(displayName()).max(1000).optional(),
   expires: unixMs.optional(),
   remaining: z.number().int().min(0).optional().openapi({ description: "Credits; each verify consumes `remaining.cost` of them." }),
   refill: refill.optional(),

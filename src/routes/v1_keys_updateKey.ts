@@ -3,13 +3,13 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { updateKey } from "../services/keys";
-import { id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, name, namedLimits, rbacRef, refill, unixMs } from "./schemas";
+import { displayName, id, ipAllowlist, jsonBody, jsonResponse, keyRatelimit, meta, namedLimits, rbacRef, refill, unixMs } from "./schemas";
 
 const request = z.strictObject({
   keyId: id,
-  name: name.nullable().optional(),
-  ownerId: z.string().min(1).max(256).nullable().optional(),
-  externalId: z.string().min(1).max(256).nullable().optional(),
+  name: displayName().nullable().optional(),
+  ownerId: displayName().nullable().optional(),
+  externalId: displayName().nullable().optional(),
   meta: meta.nullable().optional(),
   expires: unixMs.nullable().optional(),
   ratelimit: keyRatelimit.nullable().optional(),

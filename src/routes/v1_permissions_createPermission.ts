@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createPermission } from "../services/permissions";
-import { jsonBody, jsonResponse, name, rbacDescription } from "./schemas";
+import { displayName, jsonBody, jsonResponse, rbacDescription } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["permissions"],
   summary: "Create a permission that keys can hold directly or through roles.",
   middleware: [requireRootKey()] as const,
-  request: { body: jsonBody(z.strictObject({ name, slug: name.optional(), description: rbacDescription })) },
+  request: { body: jsonBody(z.strictObject({ name: displayName(), slug: displayName().optional(), description: rbacDescription })) },
   responses: jsonResponse(z.object({ permissionId: z.string() }), "The new permission's id."),
 });
 

@@ -3,13 +3,13 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createRole } from "../services/roles";
-import { jsonBody, jsonResponse, name, rbacDescription } from "./schemas";
+import { displayName, jsonBody, jsonResponse, rbacDescription } from "./schemas";
 
 const request = z.strictObject({
-  name,
+  name: displayName(),
   description: rbacDescription,
   permissions: z
-    .array(name)
+    .array(displayName())
     .max(1000)
     .optional()
     .openapi({ description: "Keygate extension: names of the permissions the role grants; missing ones are created." }),

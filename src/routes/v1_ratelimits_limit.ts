@@ -3,10 +3,10 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { applyLimit, DEFAULT_NAMESPACE } from "../services/ratelimits";
-import { cost, duration, jsonBody, jsonResponse, limit, meta, name } from "./schemas";
+import { cost, displayName, duration, jsonBody, jsonResponse, limit, meta } from "./schemas";
 
 const request = z.strictObject({
-  namespace: name.optional().openapi({ description: `Created on first use; default "${DEFAULT_NAMESPACE}".` }),
+  namespace: displayName().optional().openapi({ description: `Created on first use; default "${DEFAULT_NAMESPACE}".` }),
   identifier: z.string().min(1).max(256).openapi({ description: "Who is limited: a user id, an address, …", example: "user_123" }),
   limit,
   duration: duration.openapi({ description: "The sliding window, in milliseconds." }),

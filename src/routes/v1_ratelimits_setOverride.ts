@@ -3,11 +3,11 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { setOverride } from "../services/overrides";
-import { duration, jsonBody, jsonResponse, limit, namespaceRef } from "./schemas";
+import { displayName, duration, jsonBody, jsonResponse, limit, namespaceRef } from "./schemas";
 
 const request = z.strictObject({
   ...namespaceRef,
-  identifier: z.string().min(1).max(256).openapi({ description: "An identifier, or a pattern where `*` matches any characters.", example: "*@example.com" }),
+  identifier: displayName().openapi({ description: "An identifier, or a pattern where `*` matches any characters.", example: "*@example.com" }),
   limit,
   duration,
   async: z.boolean().optional(),

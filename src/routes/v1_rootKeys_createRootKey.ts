@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createRootKey } from "../services/tenancy";
-import { id, jsonBody, jsonResponse, name, unixMs } from "./schemas";
+import { displayName, id, jsonBody, jsonResponse, unixMs } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -15,7 +15,7 @@ const route = createRoute({
     body: jsonBody(
       z.strictObject({
         workspaceId: id.optional().openapi({ description: "Default: the caller's workspace. Another one needs the bootstrap ROOT_KEY." }),
-        name,
+        name: displayName(),
         permissions: z.array(z.string().min(1).max(256)).max(200).openapi({ example: ["api.*.create_key", "api.*.read_key"] }),
         expires: unixMs.optional(),
       }),

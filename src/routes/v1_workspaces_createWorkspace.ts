@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller";
 import { requireRootKey } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { createWorkspace } from "../services/tenancy";
-import { jsonBody, jsonResponse, name } from "./schemas";
+import { displayName, jsonBody, jsonResponse } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["workspaces"],
   summary: "Create a workspace (bootstrap ROOT_KEY only). Give it root keys with rootKeys.createRootKey.",
   middleware: [requireRootKey()] as const,
-  request: { body: jsonBody(z.strictObject({ name })) },
+  request: { body: jsonBody(z.strictObject({ name: displayName() })) },
   responses: jsonResponse(z.object({ workspaceId: z.string() }), "The new workspace."),
 });
 
