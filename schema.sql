@@ -131,6 +131,7 @@ CREATE TABLE IF NOT EXISTS root_keys (
   name         TEXT,
   permissions  TEXT NOT NULL DEFAULT '[]',      -- JSON array of permission patterns
   expires      INTEGER,
+  created_by   TEXT,                          -- id of the root key that created it (root_bootstrap: ROOT_KEY); NULL before it was recorded
   created_at   INTEGER NOT NULL,
   deleted_at   INTEGER
 );

@@ -7,6 +7,8 @@ import { KeygateError } from "../errors";
 export interface Caller {
   workspaceId: string;
   rootKeyId: string;
+  /** When the caller's root key expires (unix ms), or null if never. */
+  rootKeyExpires: number | null;
   permissions: string[];
   ip: string | null;
   userAgent: string | null;
@@ -17,6 +19,7 @@ export function callerOf(c: Context<AppEnv>): Caller {
   return {
     workspaceId: rootKey.workspaceId,
     rootKeyId: rootKey.id,
+    rootKeyExpires: rootKey.expires,
     permissions: rootKey.permissions,
     ip: c.req.header("cf-connecting-ip") ?? null,
     userAgent: c.req.header("user-agent")?.slice(0, 512) ?? null,

@@ -10,6 +10,8 @@ export interface RootKeyContext {
   id: string;
   workspaceId: string;
   permissions: string[];
+  /** Unix ms; null for a root key that never expires, such as the bootstrap key. */
+  expires: number | null;
 }
 
 let bootstrapHash: { secret: string; hash: string } | undefined;
@@ -36,7 +38,7 @@ export function requireRootKey(): MiddlewareHandler<AppEnv> {
     if (token.length > 1024) throw new KeygateError("UNAUTHORIZED", "The root key is not valid.");
     const hash = hashKey(token);
     if (isBootstrapKey(c.env, hash)) {
-      c.set("rootKey", { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"] });
+      c.set("rootKey", { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"], expires: null });
       return next();
     }
     const row = await dependency("D1", () =>
@@ -48,7 +50,7 @@ export function requireRootKey(): MiddlewareHandler<AppEnv> {
       const hint = c.env.ROOT_KEY ? "" : " No ROOT_KEY is configured: set it with `wrangler secret put ROOT_KEY` (or `--var ROOT_KEY:…` locally).";
       throw new KeygateError("UNAUTHORIZED", `The root key is not valid.${hint}`);
     }
-    c.set("rootKey", { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions) });
+    c.set("rootKey", { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions), expires: row.expires });
     return next();
   };
 }

@@ -21,6 +21,9 @@ const route = createRoute({
           permissions: z.array(z.string()),
           createdAt: z.number(),
           expires: z.number().optional(),
+          createdBy: z.string().nullable().openapi({
+            description: "The id of the root key that created this one (`root_bootstrap` for the ROOT_KEY); null if created before Keygate recorded it.",
+          }),
         }),
       ),
     }),

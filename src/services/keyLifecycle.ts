@@ -42,6 +42,7 @@ export async function rerollKey(env: Env, caller: Caller, input: { keyId: string
   const issued = issueKey(prefix, DEFAULT_BYTE_LENGTH);
   const keyId = newId("key");
 
+  // Only what the old key already holds: no rbac right is needed to hand it on.
   const copyLinks = (table: string, column: string) =>
     env.DB.prepare(`INSERT INTO ${table} (key_id, ${column}) SELECT ?, ${column} FROM ${table} WHERE key_id = ?`).bind(keyId, old.id);
   const copyLimits = env.DB.prepare(

@@ -1,19 +1,23 @@
-import { authorize, type Caller } from "../auth/caller";
+import type { Caller } from "../auth/caller";
 import { writeFenced } from "../counters/client";
 import type { Env } from "../env";
 import { auditStatement } from "../store/audit";
 import { linkToKey, unlinkAllFromKey, unlinkFromKey, type RbacRow, type RbacTable } from "../store/rbac";
 import { requireKey } from "./keys";
-import { conflictOnTakenName, createdAuditEntries, resolveRbac, type RbacRef, type Resolved } from "./rbac";
-
-const rootPermission = {
-  permissions: { add: "rbac.*.add_permission_to_key", remove: "rbac.*.remove_permission_from_key" },
-  roles: { add: "rbac.*.add_role_to_key", remove: "rbac.*.remove_role_from_key" },
-} as const;
+import {
+  authorizeAddingToKey,
+  authorizeRemovingFromKey,
+  authorizeReplacingOnKey,
+  conflictOnTakenName,
+  createdAuditEntries,
+  resolveRbac,
+  type RbacRef,
+  type Resolved,
+} from "./rbac";
 
 /** Gives a key these permissions or roles, creating those marked `create`; answers them all. */
 export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<RbacRow[]> {
-  authorize(caller, rootPermission[table].add);
+  authorizeAddingToKey(caller, table);
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Added ${table} ${names(resolved)} to`, () =>
@@ -24,7 +28,7 @@ export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId
 
 /** Takes these permissions or roles from a key; ones it does not hold are left as they are. */
 export async function removeFromKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<void> {
-  authorize(caller, rootPermission[table].remove);
+  authorizeRemovingFromKey(caller, table);
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Removed ${table} ${names(resolved)} from`, () =>
@@ -34,8 +38,7 @@ export async function removeFromKey(env: Env, caller: Caller, table: RbacTable, 
 
 /** Replaces a key's permissions or roles with exactly these; answers them. */
 export async function setOnKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<RbacRow[]> {
-  authorize(caller, rootPermission[table].add);
-  authorize(caller, rootPermission[table].remove);
+  authorizeReplacingOnKey(caller, table);
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Set ${table} ${names(resolved)} on`, () => [

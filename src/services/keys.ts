@@ -23,7 +23,7 @@ import { linkToKey, unlinkAllFromKey, type RbacRow } from "../store/rbac";
 import type { RefillConfig } from "../store/policy";
 import { assertValidAllowlist, requireApi } from "./apis";
 import type { ApiRow } from "../store/apis";
-import { resolveRbac, type RbacRef } from "./rbac";
+import { authorizeLinksOfNewKeys, authorizeReplacingOnKey, resolveRbac, type RbacRef } from "./rbac";
 
 export interface LegacyRatelimit {
   limit: number;
@@ -64,6 +64,7 @@ export interface CreateKeyInput {
 
 export async function createKey(env: Env, caller: Caller, input: CreateKeyInput): Promise<{ keyId: string; key: string }> {
   authorize(caller, ...apiPermission(input.apiId, "create_key"));
+  authorizeLinksOfNewKeys(caller, [input]);
   if (input.recoverable) throw badRequest("recoverable: Keygate stores only key hashes, so keys cannot be recovered");
   const api = await requireApi(env, caller, input.apiId);
   const now = Date.now();
@@ -227,6 +228,9 @@ export interface UpdateKeyInput {
 export async function updateKey(env: Env, caller: Caller, input: UpdateKeyInput): Promise<void> {
   const key = await requireKey(env, caller, input.keyId);
   authorize(caller, ...apiPermission(key.api_id, "update_key"));
+  // Given here, permissions and roles replace the key's, as keys.setPermissions and keys.setRoles do.
+  if (input.permissions) authorizeReplacingOnKey(caller, "permissions");
+  if (input.roles) authorizeReplacingOnKey(caller, "roles");
   const now = Date.now();
   if (input.enabled === true && key.revoked_at !== null) {
     throw new KeygateError("PRECONDITION_FAILED", `key ${key.id} was revoked; a revoked key cannot be enabled again. Issue a new key.`);

@@ -6,7 +6,7 @@ import { batch, isUniqueViolation } from "../store/db";
 import { forgetKeyHash } from "../store/keyLookup";
 import { requireApi } from "./apis";
 import { assertValidKeySettings, newKeyStatements, type CreateKeyInput, type KeySecret } from "./keys";
-import { resolveRbac } from "./rbac";
+import { authorizeLinksOfNewKeys, resolveRbac } from "./rbac";
 
 export interface ImportedKey extends Omit<CreateKeyInput, "byteLength" | "recoverable"> {
   /** The key as its holders use it; hashed here and never stored. */
@@ -23,6 +23,7 @@ export interface ImportedKey extends Omit<CreateKeyInput, "byteLength" | "recove
 export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]): Promise<{ keyIds: string[] }> {
   const apiIds = [...new Set(keys.map((key) => key.apiId))];
   for (const apiId of apiIds) authorize(caller, ...apiPermission(apiId, "create_key"));
+  authorizeLinksOfNewKeys(caller, keys);
   const apis = new Map(await Promise.all(apiIds.map(async (apiId) => [apiId, await requireApi(env, caller, apiId)] as const)));
   const now = Date.now();
   keys.forEach((key, i) => {

@@ -25,6 +25,32 @@ export interface Resolved {
 const createPermissionFor: Record<RbacTable, string> = { permissions: "rbac.*.create_permission", roles: "rbac.*.create_role" };
 const singular: Record<RbacTable, string> = { permissions: "permission", roles: "role" };
 
+/** The root-key rights to give a key permissions or roles and to take them away, whichever route does it. */
+const keyLinkPermission = {
+  permissions: { add: "rbac.*.add_permission_to_key", remove: "rbac.*.remove_permission_from_key" },
+  roles: { add: "rbac.*.add_role_to_key", remove: "rbac.*.remove_role_from_key" },
+} as const;
+
+export function authorizeAddingToKey(caller: Caller, table: RbacTable): void {
+  authorize(caller, keyLinkPermission[table].add);
+}
+
+export function authorizeRemovingFromKey(caller: Caller, table: RbacTable): void {
+  authorize(caller, keyLinkPermission[table].remove);
+}
+
+/** Replacing what a key holds both takes and gives, even when the new list is empty. */
+export function authorizeReplacingOnKey(caller: Caller, table: RbacTable): void {
+  authorizeAddingToKey(caller, table);
+  authorizeRemovingFromKey(caller, table);
+}
+
+/** New keys (createKey, migrations) given permissions or roles need the rights keys.addPermissions and keys.addRoles need. */
+export function authorizeLinksOfNewKeys(caller: Caller, keys: readonly { permissions?: readonly string[]; roles?: readonly string[] }[]): void {
+  if (keys.some((key) => key.permissions?.length)) authorizeAddingToKey(caller, "permissions");
+  if (keys.some((key) => key.roles?.length)) authorizeAddingToKey(caller, "roles");
+}
+
 /**
  * Resolves references to rows of this workspace. Plain names (createKey's string lists) are
  * created when missing; objects are created only with `create: true`. Creating needs the

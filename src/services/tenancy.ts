@@ -2,11 +2,12 @@ import { authorize, type Caller } from "../auth/caller";
 import { grants } from "../auth/permissions";
 import { BOOTSTRAP_ROOT_KEY_ID } from "../auth/rootKey";
 import { issueKey } from "../crypto/keys";
-import { KeygateError, notFound } from "../errors";
+import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
 import { auditStatement } from "../store/audit";
-import { all, batch, first, parseJson } from "../store/db";
+import { batch, first, parseJson } from "../store/db";
+import { findLiveRootKey, insertRootKey, liveRootKeys, softDeleteRootKey } from "../store/rootKeys";
 
 const ROOT_KEY_PREFIX = "kg_root";
 
@@ -30,8 +31,8 @@ export interface CreateRootKeyInput {
 }
 
 /**
- * A root key acts only inside its workspace and can hand out only permissions it holds itself.
- * Only the bootstrap key may create one in another workspace.
+ * A root key acts only inside its workspace, can hand out only permissions it holds itself, and
+ * cannot create one that outlives it. Only the bootstrap key may create one in another workspace.
  */
 export async function createRootKey(env: Env, caller: Caller, input: CreateRootKeyInput): Promise<{ keyId: string; key: string }> {
   authorize(caller, "root_key.*.create_root_key");
@@ -44,13 +45,27 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
   if (input.expires !== undefined && input.expires <= Date.now()) {
     throw new KeygateError("BAD_REQUEST", "expires: must be in the future (unix milliseconds)");
   }
+  const creatorExpires = caller.rootKeyExpires;
+  if (creatorExpires !== null && (input.expires === undefined || input.expires > creatorExpires)) {
+    throw badRequest(
+      `expires: this root key expires at ${creatorExpires} (${new Date(creatorExpires).toISOString()}), and a root key it creates cannot outlive it; give expires at or before ${creatorExpires}`,
+    );
+  }
 
   const issued = issueKey(ROOT_KEY_PREFIX, 32);
   const keyId = newId("root");
   await batch(env, () => [
-    env.DB.prepare(
-      "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    ).bind(keyId, workspaceId, issued.hash, issued.start, input.name, JSON.stringify(input.permissions), input.expires ?? null, Date.now()),
+    insertRootKey(env, {
+      id: keyId,
+      workspace_id: workspaceId,
+      hash: issued.hash,
+      start: issued.start,
+      name: input.name,
+      permissions: JSON.stringify(input.permissions),
+      expires: input.expires ?? null,
+      created_by: caller.rootKeyId,
+      created_at: Date.now(),
+    }),
     auditStatement(
       env,
       caller,
@@ -67,11 +82,7 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
 
 export async function listRootKeys(env: Env, caller: Caller) {
   authorize(caller, "root_key.*.read_root_key");
-  const rows = await all<{ id: string; name: string | null; start: string; permissions: string; expires: number | null; created_at: number }>(
-    env,
-    "SELECT id, name, start, permissions, expires, created_at FROM root_keys WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
-    caller.workspaceId,
-  );
+  const rows = await liveRootKeys(env, caller.workspaceId);
   return {
     rootKeys: rows.map((row) => ({
       id: row.id,
@@ -80,17 +91,21 @@ export async function listRootKeys(env: Env, caller: Caller) {
       permissions: parseJson<string[]>(row.permissions, []),
       createdAt: row.created_at,
       expires: row.expires ?? undefined,
+      createdBy: row.created_by,
     })),
   };
 }
 
-/** Takes effect on the next call: root keys are read from D1 on every management request. */
+/**
+ * Takes effect on the next call: root keys are read from D1 on every management request. The root
+ * keys this one created stay valid; each must be deleted by itself.
+ */
 export async function deleteRootKey(env: Env, caller: Caller, keyId: string): Promise<void> {
   authorize(caller, "root_key.*.delete_root_key");
-  const row = await first<{ id: string }>(env, "SELECT id FROM root_keys WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", keyId, caller.workspaceId);
+  const row = await findLiveRootKey(env, caller.workspaceId, keyId);
   if (!row) throw notFound(`root key ${keyId} not found`);
   await batch(env, () => [
-    env.DB.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(Date.now(), keyId),
+    softDeleteRootKey(env, keyId, Date.now()),
     auditStatement(env, caller, { event: "root_key.delete", resources: [{ type: "root_key", id: keyId }], description: `Deleted root key ${keyId}.` }),
   ]);
 }

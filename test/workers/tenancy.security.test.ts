@@ -1,5 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { apiWithKey, get, post } from "../helpers/harness";
+import { rootKeyWith, uniqueName } from "../helpers/rootKeys";
 
 async function workspaceWithRootKey(permissions: string[] = ["*"]) {
   const ws = await post("/v1/workspaces.createWorkspace", { name: `ws-${crypto.randomUUID()}` });
@@ -81,5 +83,56 @@ describe("workspaces and root keys", () => {
     expect((await post("/v1/apis.createApi", { name: "x" }, { rootKey: "wrong" })).status).toBe(401);
     const malformed = await post("/v1/apis.createApi", { name: "x" }, { rootKey: null, headers: { authorization: "Basic abc" } });
     expect(malformed.status).toBe(401);
+  });
+});
+
+describe("root keys made by root keys", () => {
+  const storedNamed = async (name: string) =>
+    (await env.DB.prepare("SELECT COUNT(*) AS n FROM root_keys WHERE name = ?").bind(name).first<{ n: number }>())!.n;
+
+  it("cannot outlive the root key that creates them: no expiry or a later one is a 400 naming its expiry, and stores nothing", async () => {
+    const creatorExpires = Date.now() + 60_000;
+    const creator = await post("/v1/rootKeys.createRootKey", { name: "short-lived", permissions: ["root_key.*.create_root_key"], expires: creatorExpires });
+    expect(creator.status).toBe(200);
+    const as = { rootKey: creator.body.key };
+
+    for (const expires of [undefined, creatorExpires + 1, creatorExpires + 86_400_000]) {
+      const name = uniqueName("child");
+      const res = await post("/v1/rootKeys.createRootKey", { name, permissions: [], expires }, as);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("BAD_REQUEST");
+      expect(res.body.error.message).toContain(String(creatorExpires));
+      expect(res.body.error.message).toContain("cannot outlive");
+      expect(await storedNamed(name)).toBe(0);
+    }
+    for (const expires of [creatorExpires, creatorExpires - 30_000]) {
+      const name = uniqueName("child");
+      expect((await post("/v1/rootKeys.createRootKey", { name, permissions: [], expires }, as)).status).toBe(200);
+      expect(await storedNamed(name)).toBe(1);
+    }
+  });
+
+  it("lists who created each: the bootstrap key, a root key, or null for keys made before it was recorded", async () => {
+    const { rootKey, rootKeyId, workspaceId } = await workspaceWithRootKey();
+    const child = await post("/v1/rootKeys.createRootKey", { name: "child", permissions: ["api.*.read_api"] }, { rootKey });
+    expect(child.status).toBe(200);
+    const unrecorded = await rootKeyWith(["api.*.read_api"], workspaceId);
+    const { body } = await get("/v1/rootKeys.listRootKeys", {}, { rootKey });
+    expect(body.rootKeys).toHaveLength(3);
+    expect(body.rootKeys).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: rootKeyId, createdBy: "root_bootstrap" }),
+        expect.objectContaining({ id: child.body.keyId, createdBy: rootKeyId }),
+        expect.objectContaining({ start: unrecorded.slice(0, 10), createdBy: null }),
+      ]),
+    );
+  });
+
+  it("keep working after the root key that made them is deleted: each must be deleted by itself", async () => {
+    const { rootKey, rootKeyId } = await workspaceWithRootKey();
+    const child = await post("/v1/rootKeys.createRootKey", { name: "child", permissions: ["api.*.create_api"] }, { rootKey });
+    expect((await post("/v1/rootKeys.deleteRootKey", { keyId: rootKeyId }, { rootKey })).status).toBe(200);
+    expect((await post("/v1/apis.createApi", { name: "by-parent" }, { rootKey })).status).toBe(401);
+    expect((await post("/v1/apis.createApi", { name: "by-child" }, { rootKey: child.body.key })).status).toBe(200);
   });
 });

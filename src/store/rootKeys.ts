@@ -1,0 +1,39 @@
+import type { Env } from "../env";
+import { all, first } from "./db";
+
+export interface RootKeyRow {
+  id: string;
+  workspace_id: string;
+  hash: string;
+  start: string;
+  name: string | null;
+  /** JSON array of permission patterns. */
+  permissions: string;
+  expires: number | null;
+  /** The id of the root key that created this one; null for rows made before it was recorded. */
+  created_by: string | null;
+  created_at: number;
+}
+
+export function insertRootKey(env: Env, row: RootKeyRow): D1PreparedStatement {
+  return env.DB.prepare(
+    "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, expires, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  ).bind(row.id, row.workspace_id, row.hash, row.start, row.name, row.permissions, row.expires, row.created_by, row.created_at);
+}
+
+/** The workspace's root keys that are not deleted, oldest first; expired ones included. */
+export function liveRootKeys(env: Env, workspaceId: string): Promise<Omit<RootKeyRow, "hash" | "workspace_id">[]> {
+  return all(
+    env,
+    "SELECT id, name, start, permissions, expires, created_by, created_at FROM root_keys WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+    workspaceId,
+  );
+}
+
+export function findLiveRootKey(env: Env, workspaceId: string, keyId: string): Promise<{ id: string } | null> {
+  return first<{ id: string }>(env, "SELECT id FROM root_keys WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", keyId, workspaceId);
+}
+
+export function softDeleteRootKey(env: Env, keyId: string, now: number): D1PreparedStatement {
+  return env.DB.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(now, keyId);
+}
