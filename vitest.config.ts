@@ -5,7 +5,14 @@ import { defineConfig } from "vitest/config";
 import { schemaStatements } from "./scripts/schema.mjs";
 
 /** A second Worker guarded by src/middleware/keygate.ts; auxiliary Workers must be plain JavaScript. */
-const protectedWorker = buildSync({ entryPoints: ["test/fixtures/protected-worker.ts"], bundle: true, format: "esm", write: false }).outputFiles[0]!.text;
+const protectedWorker = buildSync({
+  entryPoints: ["test/fixtures/protected-worker.ts"],
+  bundle: true,
+  format: "esm",
+  // Provided by workerd.
+  external: ["cloudflare:workers"],
+  write: false,
+}).outputFiles[0]!.text;
 
 /** Tests that run inside workerd, with real local D1, KV and Durable Objects. */
 export default defineConfig({
@@ -15,6 +22,8 @@ export default defineConfig({
       miniflare: {
         bindings: {
           ROOT_KEY: "test_root_key",
+          // Forwarded client addresses count only with this (test/helpers/gateway.ts sends it).
+          GATEWAY_PROXY_SECRET: "test_gateway_proxy_secret",
           TEST_SCHEMA: JSON.stringify(schemaStatements()),
           // Property-test runs per property, and their seed: CI-sized by default (see test/helpers/fuzz.ts).
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "500",
@@ -27,6 +36,7 @@ export default defineConfig({
             modules: true,
             script: protectedWorker,
             compatibilityDate: "2026-04-20",
+            bindings: { GATEWAY_PROXY_SECRET: "test_gateway_proxy_secret" },
             // The pool runs Keygate as "vitest-pool-workers-runner-<project name>", and this project has no name.
             serviceBindings: { KEYGATE: "vitest-pool-workers-runner-" },
           },

@@ -11,6 +11,13 @@ export interface Env {
   LIMITER: DurableObjectNamespace<Limiter>;
   /** The bootstrap root key: every permission in the default workspace. A secret in production. */
   ROOT_KEY?: string;
+  /**
+   * Shared with the reverse proxies (and Hono middleware) in front of the gateway route, which send
+   * it in X-Keygate-Proxy-Secret: only a request carrying it may name the client's address in
+   * X-Real-IP, X-Forwarded-For or CF-Connecting-IP. Unset, those headers are ignored and a key with
+   * an IP allowlist is refused at the gateway. A secret in production (`wrangler secret put`).
+   */
+  GATEWAY_PROXY_SECRET?: string;
 }
 
 export interface AppEnv {

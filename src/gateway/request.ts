@@ -1,3 +1,5 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import ipaddr from "ipaddr.js";
 import { bearerToken } from "../auth/rootKey";
 import { badRequest } from "../errors";
 
@@ -11,6 +13,8 @@ const MAX_NAME_LENGTH = 256;
 /** The longest textual IPv6 address with a zone is well under this. */
 const MAX_ADDRESS_LENGTH = 64;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
+/** Where a proxy sends Keygate's GATEWAY_PROXY_SECRET to be trusted with the client's address. */
+const PROXY_SECRET_HEADER = "X-Keygate-Proxy-Secret";
 
 /** What one gateway check asks, read from the auth request and the auth URL's query. */
 export interface GatewayCheck {
@@ -19,6 +23,7 @@ export interface GatewayCheck {
   key: string | undefined;
   /** `read` or `write`, after the original request's method. */
   methodLimit: string;
+  /** Undefined unless a trusted proxy sent a readable address. */
   clientIp: string | undefined;
   /** All are required. */
   permissions: string[];
@@ -32,14 +37,14 @@ export interface GatewayCheck {
  * (repeatable), `environment`. Envoy appends the client's own query to the auth path, so every
  * option may only narrow what is allowed, never widen it; unknown parameters are ignored.
  */
-export function readCheck(request: Request, apiId: string): GatewayCheck {
+export function readCheck(request: Request, apiId: string, proxySecret: string | undefined): GatewayCheck {
   const query = new URL(request.url).searchParams;
   const headers = request.headers;
   return {
     apiId,
     key: presentedKey(headers, keyHeaderOption(query.get("header"))),
     methodLimit: READ_METHODS.has(originalMethod(headers, request.method)) ? READ_LIMIT : WRITE_LIMIT,
-    clientIp: clientAddress(headers),
+    clientIp: fromTrustedProxy(headers, proxySecret) ? clientAddress(headers) : undefined,
     permissions: permissionOptions(query.getAll("permission")),
     environment: nameOption("environment", query.get("environment")),
     nginx: isNginxSubrequest(headers),
@@ -71,15 +76,27 @@ export function originalMethod(headers: Headers, ownMethod: string): string {
 }
 
 /**
- * The client's address, for IP allowlists. X-Real-IP, then the first X-Forwarded-For hop, are
- * trusted as set by the gateway, which must overwrite whatever the client sent (each shipped
- * example does); without either, the caller's own address. An address that cannot be read is
- * unknown, and an IP-restricted key is then refused.
+ * True only when the request carries the configured proxy secret: anyone can send the address
+ * headers, so they count only from the proxy. Both values are hashed before a constant-time
+ * comparison, so the time taken says nothing about the secret, not even its length.
+ */
+export function fromTrustedProxy(headers: Headers, proxySecret: string | undefined): boolean {
+  const sent = headers.get(PROXY_SECRET_HEADER);
+  if (!proxySecret || sent === null) return false;
+  const digest = (value: string) => sha256(new TextEncoder().encode(value));
+  return crypto.subtle.timingSafeEqual(digest(sent), digest(proxySecret));
+}
+
+/**
+ * The client's address, for IP allowlists, as a trusted proxy reports it: X-Real-IP, then the
+ * first X-Forwarded-For hop (the proxy must overwrite whatever the client sent, as each shipped
+ * example does), else CF-Connecting-IP. An address that cannot be parsed is unknown, and an
+ * IP-restricted key is then refused.
  */
 export function clientAddress(headers: Headers): string | undefined {
   const forwardedFor = headers.get("x-forwarded-for")?.split(",")[0];
   const address = (headers.get("x-real-ip") || forwardedFor || headers.get("cf-connecting-ip") || "").trim();
-  return address && address.length <= MAX_ADDRESS_LENGTH ? address : undefined;
+  return address.length <= MAX_ADDRESS_LENGTH && ipaddr.isValid(address) ? address : undefined;
 }
 
 function keyHeaderOption(value: string | null): string | undefined {

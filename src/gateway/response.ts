@@ -8,8 +8,11 @@ import { secondsUntil, type VerifyCode, type VerifyResult } from "../verify/deci
 import { identityHeaders, rateLimitHeaders } from "./headers";
 import { isNginxSubrequest } from "./request";
 
-/** A verify code, or UNAUTHORIZED when the request carries no key at all. */
-export type GatewayCode = Exclude<VerifyCode, "VALID"> | "UNAUTHORIZED";
+/**
+ * A verify code, or UNAUTHORIZED when the request carries no key at all, or
+ * CLIENT_ADDRESS_UNKNOWN when an IP-restricted key comes without an address from a trusted proxy.
+ */
+export type GatewayCode = Exclude<VerifyCode, "VALID"> | "UNAUTHORIZED" | "CLIENT_ADDRESS_UNKNOWN";
 
 const denial: Record<GatewayCode, { status: 401 | 403 | 429; message: string }> = {
   UNAUTHORIZED: { status: 401, message: "No API key in the request." },
@@ -17,6 +20,7 @@ const denial: Record<GatewayCode, { status: 401 | 403 | 429; message: string }> 
   EXPIRED: { status: 401, message: "The API key has expired." },
   DISABLED: { status: 401, message: "The API key is disabled." },
   FORBIDDEN: { status: 403, message: "The API key may not be used for this request." },
+  CLIENT_ADDRESS_UNKNOWN: { status: 403, message: "The API key is restricted to some addresses, and the client's address is unknown." },
   INSUFFICIENT_PERMISSIONS: { status: 403, message: "The API key lacks a permission this route requires." },
   RATE_LIMITED: { status: 429, message: "Too many requests for this API key." },
   USAGE_EXCEEDED: { status: 429, message: "The API key has no credits left." },

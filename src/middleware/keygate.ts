@@ -41,6 +41,11 @@ export interface KeygateOptions {
   environment?: string;
   /** Read the key only from this header; by default X-API-Key, else Authorization: Bearer. */
   header?: string;
+  /**
+   * Keygate's GATEWAY_PROXY_SECRET, so that Keygate trusts the client's address this middleware
+   * sends. Without it, a key with an IP allowlist is refused (403 CLIENT_ADDRESS_UNKNOWN).
+   */
+  proxySecret?: string;
   /** Default 5000. */
   timeoutMs?: number;
 }
@@ -88,6 +93,8 @@ function ask(c: Context, options: KeygateOptions): Promise<Response> {
     // The client's address for IP allowlists; without one, a restricted key is refused.
     "X-Real-IP": c.req.header("cf-connecting-ip") ?? "unknown",
   });
+  // Keygate believes X-Real-IP only from whoever holds the proxy secret.
+  if (options.proxySecret) headers.set("X-Keygate-Proxy-Secret", options.proxySecret);
   // Only the headers that may carry the key leave this Worker.
   for (const name of options.header ? [options.header] : ["x-api-key", "authorization"]) {
     const value = c.req.header(name);

@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { readCheck } from "../gateway/request";
+import { readCheck, type GatewayCheck } from "../gateway/request";
 import { allow, deny } from "../gateway/response";
+import type { VerifyResult } from "../verify/decide";
 import { verifyKey } from "../verify/service";
 import { plaintextKey } from "./schemas";
 
@@ -19,7 +20,7 @@ export function register(app: OpenAPIHono<AppEnv>) {
 }
 
 async function check(c: Context<AppEnv>): Promise<Response> {
-  const request = readCheck(c.req.raw, c.req.param("apiId")!);
+  const request = readCheck(c.req.raw, c.req.param("apiId")!, c.env.GATEWAY_PROXY_SECRET);
   if (request.key === undefined) return deny(c, "UNAUTHORIZED");
   // No key Keygate issues looks like this: refused without a lookup.
   if (!plaintextKey.safeParse(request.key).success) return deny(c, "NOT_FOUND");
@@ -37,5 +38,16 @@ async function check(c: Context<AppEnv>): Promise<Response> {
     },
     c.executionCtx,
   );
-  return result.code === "VALID" ? allow(c, result) : deny(c, result.code, result);
+  if (result.code === "VALID") return allow(c, result);
+  return deny(c, refusedForUnknownAddress(request, result) ? "CLIENT_ADDRESS_UNKNOWN" : result.code, result);
+}
+
+/**
+ * FORBIDDEN only because the key (or its api) has an IP allowlist and no trusted proxy gave the
+ * client's address: told apart from an address outside the allowlist, so that a proxy that
+ * sends no address, or not the proxy secret, is easy to spot.
+ */
+function refusedForUnknownAddress(request: GatewayCheck, result: VerifyResult): boolean {
+  const environmentMatches = request.environment === undefined || request.environment === result.environment;
+  return result.code === "FORBIDDEN" && result.ipRestricted === true && request.clientIp === undefined && environmentMatches;
 }

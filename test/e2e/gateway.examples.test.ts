@@ -12,6 +12,9 @@ import { IDENTITY_HEADERS } from "../../src/gateway/headers";
  */
 const example = (path: string) => readFile(fileURLToPath(new URL(`../../examples/${path}`, import.meta.url)), "utf8");
 const identity = IDENTITY_HEADERS.map((name) => name.toLowerCase());
+/** Keygate believes a client address only next to this header, holding its GATEWAY_PROXY_SECRET. */
+const PROXY_SECRET_HEADER = "x-keygate-proxy-secret";
+const PROXY_SECRET_PLACEHOLDER = "proxy_secret_REPLACE_ME";
 
 type Matcher = { exact?: string; prefix?: string };
 const matches = (patterns: Matcher[], header: string) =>
@@ -35,12 +38,32 @@ describe("examples/traefik/dynamic.yml", () => {
 
   it("copies every identity header upstream and never trusts the client's forwarded headers", async () => {
     const { http } = parse(await example("traefik/dynamic.yml"));
-    for (const { forwardAuth } of Object.values<any>(http.middlewares)) {
+    const forwardAuths = Object.values<any>(http.middlewares).filter((m) => m.forwardAuth);
+    expect(forwardAuths.length).toBeGreaterThan(0);
+    for (const { forwardAuth } of forwardAuths) {
       const address = new URL(forwardAuth.address);
       expect(address.pathname).toMatch(/^\/v1\/gateway\/api_REPLACE_ME$/);
       for (const permission of address.searchParams.getAll("permission")) expect(permission).toMatch(/^\S+$/);
       expect(forwardAuth.trustForwardHeader).toBe(false);
       expect(forwardAuth.authResponseHeaders.map((h: string) => h.toLowerCase()).sort()).toEqual([...identity].sort());
+      // Every request header goes to Keygate, the proxy secret among them.
+      expect(forwardAuth.authRequestHeaders).toBeUndefined();
+    }
+  });
+
+  it("sets the proxy secret on each router before its ForwardAuth, and removes it before the upstream", async () => {
+    const { http } = parse(await example("traefik/dynamic.yml"));
+    const secretHeader = (name: string) => {
+      const headers = http.middlewares[name]?.headers?.customRequestHeaders ?? {};
+      const key = Object.keys(headers).find((header) => header.toLowerCase() === PROXY_SECRET_HEADER);
+      return key === undefined ? undefined : headers[key];
+    };
+    for (const [name, router] of Object.entries<any>(http.routers)) {
+      const chain: string[] = router.middlewares;
+      const check = chain.findIndex((m) => http.middlewares[m]?.forwardAuth);
+      expect(chain.slice(0, check).map(secretHeader), `${name} before the check`).toContain(PROXY_SECRET_PLACEHOLDER);
+      // An empty value removes the header.
+      expect(chain.slice(check + 1).map(secretHeader), `${name} after the check`).toContain("");
     }
   });
 });
@@ -87,6 +110,7 @@ describe("examples/envoy/envoy.yaml", () => {
     const authz = filters[0].typed_config;
     expect(matches(authz.allowed_headers.patterns, "x-api-key")).toBe(true);
     expect(authz.http_service.authorization_request.headers_to_add).toContainEqual({ key: "x-real-ip", value: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%" });
+    expect(authz.http_service.authorization_request.headers_to_add).toContainEqual({ key: PROXY_SECRET_HEADER, value: PROXY_SECRET_PLACEHOLDER });
     const response = authz.http_service.authorization_response;
     for (const header of identity) expect(matches(response.allowed_upstream_headers.patterns, header), header).toBe(true);
     for (const header of ["retry-after", "x-key-code", "ratelimit-reset", "content-type"]) {
@@ -104,5 +128,23 @@ describe("examples/nginx and examples/caddy", () => {
       expect(nginx, header).toContain(`$upstream_http_${header.replaceAll("-", "_")};`);
       expect(caddy.match(/copy_headers (.*)/)?.[1]?.split(" "), header).toContain(header);
     }
+  });
+
+  it("send the proxy secret to Keygate's check, next to the client's address", async () => {
+    const nginx = (await example("nginx/nginx.conf")).toLowerCase();
+    const caddy = (await example("caddy/Caddyfile")).toLowerCase();
+    const placeholder = PROXY_SECRET_PLACEHOLDER.toLowerCase();
+    const keygateLocation = nginx.slice(nginx.indexOf("location = /_keygate"), nginx.indexOf("location @keygate_401"));
+    expect(keygateLocation).toContain(`proxy_set_header ${PROXY_SECRET_HEADER} ${placeholder};`);
+    expect(keygateLocation).toContain("proxy_set_header x-real-ip $remote_addr;");
+    const forwardAuth = caddy.slice(caddy.indexOf("forward_auth"), caddy.indexOf("copy_headers"));
+    expect(forwardAuth).toContain(`header_up ${PROXY_SECRET_HEADER} ${placeholder}`);
+    expect(forwardAuth).toContain("header_up x-real-ip {remote_host}");
+  });
+});
+
+describe("examples/hono/README.md", () => {
+  it("passes the proxy secret to keygate()", async () => {
+    expect(await example("hono/README.md")).toMatch(/keygate\(\{[^}]*proxySecret: env\.GATEWAY_PROXY_SECRET/);
   });
 });

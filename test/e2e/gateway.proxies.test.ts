@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keygate, type KeygateVariables } from "../../src/middleware/keygate";
@@ -8,7 +9,8 @@ import { renderExample, startCaddy, startNginx, startUpstream, type Proxy } from
  * Real nginx and real Caddy, configured from the shipped examples, between a client and a
  * recording upstream, asking a real `wrangler dev`. Needs `nginx` and `caddy` on PATH.
  */
-const server = useDevServer();
+const proxySecret = randomBytes(32).toString("hex");
+const server = useDevServer({ secrets: { GATEWAY_PROXY_SECRET: proxySecret } });
 const minute = 60_000;
 
 let apiId: string;
@@ -32,7 +34,12 @@ beforeAll(async () => {
   ({ apiId } = await management("/v1/apis.createApi", { name: "gateway-e2e" }));
   upstream = await startUpstream();
   const keygateAddress = new URL(server().baseUrl).host;
-  const common = { api_REPLACE_ME: apiId, "127.0.0.1:8787": keygateAddress, "127.0.0.1:3000": `127.0.0.1:${upstream.port}` };
+  const common = {
+    api_REPLACE_ME: apiId,
+    proxy_secret_REPLACE_ME: proxySecret,
+    "127.0.0.1:8787": keygateAddress,
+    "127.0.0.1:3000": `127.0.0.1:${upstream.port}`,
+  };
 
   const nginxPort = await freePort();
   const nginxConf = await renderExample("examples/nginx/nginx.conf", { ...common, "listen 8080;": `listen 127.0.0.1:${nginxPort};` });
@@ -125,9 +132,12 @@ describe.each(["nginx", "caddy"] as const)("%s in front of Keygate, as shipped i
 
   it("checks IP allowlists against the address the gateway saw, not one the client claims", async () => {
     const local = await createKey({ ipAllowlist: ["127.0.0.1"] });
-    expect((await through("/orders/1", { headers: { "x-api-key": local.key } })).status).toBe(200);
+    const allowed = await through("/orders/1", { headers: { "x-api-key": local.key } });
+    expect([allowed.status, allowed.reachedUpstream]).toEqual([200, true]);
+    // The secret goes to Keygate only.
+    expect(upstream.last()!.headers["x-keygate-proxy-secret"]).toBeUndefined();
     const elsewhere = await createKey({ ipAllowlist: ["10.0.0.0/8"] });
-    const spoofed = { "x-api-key": elsewhere.key, "x-real-ip": "10.0.0.1", "x-forwarded-for": "10.0.0.1" };
+    const spoofed = { "x-api-key": elsewhere.key, "x-real-ip": "10.0.0.1", "x-forwarded-for": "10.0.0.1", "x-keygate-proxy-secret": "guessed" };
     const res = await through("/orders/1", { headers: spoofed });
     expect([res.status, res.reachedUpstream, res.headers.get("x-key-code")]).toEqual([403, false, "FORBIDDEN"]);
   });
@@ -141,10 +151,22 @@ describe.each(["nginx", "caddy"] as const)("%s in front of Keygate, as shipped i
   });
 });
 
+describe("Keygate asked directly, without the gateway's secret", () => {
+  it("ignores the client's claimed address: an IP-restricted key is refused as CLIENT_ADDRESS_UNKNOWN", async () => {
+    const local = await createKey({ ipAllowlist: ["127.0.0.1"] });
+    for (const secret of [undefined, "guessed"]) {
+      const headers: Record<string, string> = { "x-api-key": local.key, "x-real-ip": "127.0.0.1", "x-forwarded-for": "127.0.0.1" };
+      if (secret) headers["x-keygate-proxy-secret"] = secret;
+      const res = await fetch(`${server().baseUrl}/v1/gateway/${apiId}/orders/1`, { headers });
+      expect([res.status, res.headers.get("x-key-code")], String(secret)).toEqual([403, "CLIENT_ADDRESS_UNKNOWN"]);
+    }
+  });
+});
+
 describe("keygate() Hono middleware over a base URL", () => {
-  const app = () => {
+  const app = (options: { proxySecret?: string } = {}) => {
     const hono = new Hono<{ Variables: KeygateVariables }>();
-    hono.use("/orders/*", keygate({ baseUrl: server().baseUrl, apiId }));
+    hono.use("/orders/*", keygate({ baseUrl: server().baseUrl, apiId, ...options }));
     hono.get("/orders/:id", (c) => c.json({ keyId: c.get("keygate").keyId, remaining: c.get("keygate").remaining }));
     return hono;
   };
@@ -156,5 +178,13 @@ describe("keygate() Hono middleware over a base URL", () => {
     expect(await allowed.json()).toEqual({ keyId, remaining: 2 });
     const refused = await app().request("/orders/1", { headers: { authorization: "Bearer sk_never_issued_e2e_mw" } });
     expect(refused.status).toBe(401);
+  });
+
+  it("has the client's address believed only with proxySecret", async () => {
+    const { key } = await createKey({ ipAllowlist: ["10.1.2.3"] });
+    const request = { headers: { "x-api-key": key, "cf-connecting-ip": "10.1.2.3" } };
+    expect((await app({ proxySecret }).request("/orders/1", request)).status).toBe(200);
+    const refused = await app().request("/orders/1", request);
+    expect([refused.status, refused.headers.get("x-key-code")]).toEqual([403, "CLIENT_ADDRESS_UNKNOWN"]);
   });
 });

@@ -20,6 +20,12 @@ export async function gateway(apiId: string, call: GatewayCall = {}) {
 
 export const apiKey = (key: string) => ({ "x-api-key": key });
 
+/** The GATEWAY_PROXY_SECRET that vitest.config.ts gives Keygate. */
+export const PROXY_SECRET = "test_gateway_proxy_secret";
+
+/** The client's address headers as the trusted proxy sends them: next to the proxy secret. */
+export const fromProxy = (addressHeaders: Record<string, string>) => ({ "x-keygate-proxy-secret": PROXY_SECRET, ...addressHeaders });
+
 /** What nginx's auth_request sends (see examples/nginx/nginx.conf). */
 export const nginx = (key: string, method = "GET") => ({
   "x-api-key": key,

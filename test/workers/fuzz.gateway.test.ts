@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { anyMethod, authorization, clientAddress, encodedBody, headerValue, hostileText, hostileValue, percentEncode, rawQueryNoise, strangerKey } from "../helpers/arbitraries";
 import { FuzzRequest, expectSound, fuzzParameters, fuzzTimeout, issueKeys, loadApi, someKey, send, type Api, type FuzzKeys, type Operation, type Reply } from "../helpers/fuzz";
+import { PROXY_SECRET } from "../helpers/gateway";
 
 /**
  * The gateway is not in /openapi.json (any method, any path suffix), so its contract is written
@@ -59,6 +60,8 @@ function checks(key: fc.Arbitrary<string>, hostile: boolean): fc.Arbitrary<FuzzR
     "x-real-ip": optional(clientAddress),
     "x-forwarded-for": optional(clientAddress),
     "cf-connecting-ip": optional(clientAddress),
+    // The addresses count only next to the right secret; a wrong one counts as none.
+    "x-keygate-proxy-secret": optional(fc.constantFrom(PROXY_SECRET, "wrong")),
     // nginx's subrequests carry X-Original-URI, the others X-Forwarded-Uri.
     "x-original-uri": optional(fc.constantFrom("/", "/admin/x")),
     "x-forwarded-uri": optional(fc.constantFrom("/", "/admin/x")),

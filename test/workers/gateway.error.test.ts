@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { expireKey } from "../helpers/dialects";
 import { brokenD1, brokenDurableObjects, brokenKv, fetchWith } from "../helpers/faults";
-import { apiKey, gateway, IDENTITY_HEADERS, nginx } from "../helpers/gateway";
+import { apiKey, fromProxy, gateway, IDENTITY_HEADERS, nginx } from "../helpers/gateway";
 import { apiWithKey, createApi, post } from "../helpers/harness";
 
 const minute = 60_000;
@@ -51,12 +51,21 @@ describe("gateway: 403 for a key that may not make this request", () => {
     expect(res.headers.get("www-authenticate")).toBeNull();
   });
 
-  it("is 403 FORBIDDEN from an address outside the key's allowlist, or an unknown one", async () => {
+  it("is 403 FORBIDDEN from an address outside the key's allowlist", async () => {
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"] });
-    const outside: Record<string, string>[] = [{ "x-real-ip": "192.0.2.1" }, { "x-forwarded-for": "192.0.2.1, 10.0.0.1" }, {}, { "x-real-ip": "not-an-address" }];
+    const outside: Record<string, string>[] = [{ "x-real-ip": "192.0.2.1" }, { "x-forwarded-for": "192.0.2.1, 10.0.0.1" }, { "cf-connecting-ip": "192.0.2.1" }];
     for (const address of outside) {
-      const res = await gateway(apiId, { headers: { ...apiKey(key), ...address } });
+      const res = await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy(address) } });
       expect([res.status, res.headers.get("x-key-code")], JSON.stringify(address)).toEqual([403, "FORBIDDEN"]);
+    }
+  });
+
+  it("is 403 CLIENT_ADDRESS_UNKNOWN when the proxy sends no address, or none that parses", async () => {
+    const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"] });
+    const unreadable: Record<string, string>[] = [{}, { "x-real-ip": "not-an-address" }, { "x-forwarded-for": "" }];
+    for (const address of unreadable) {
+      const res = await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy(address) } });
+      expect([res.status, res.headers.get("x-key-code"), res.body.code], JSON.stringify(address)).toEqual([403, "CLIENT_ADDRESS_UNKNOWN", "CLIENT_ADDRESS_UNKNOWN"]);
     }
   });
 

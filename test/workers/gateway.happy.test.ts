@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiKey, gateway } from "../helpers/gateway";
+import { apiKey, fromProxy, gateway } from "../helpers/gateway";
 import { apiWithKey, createApi, createKey, post, verify } from "../helpers/harness";
 
 const minute = 60_000;
@@ -106,12 +106,12 @@ describe("gateway: allowed requests", () => {
     expect((await gateway(apiId, { query: "permission=orders.write&/orders?id=1", headers: apiKey(key) })).status).toBe(403);
   });
 
-  it("accepts a key inside its IP allowlist by the gateway's X-Real-IP or first X-Forwarded-For hop", async () => {
+  it("accepts a key inside its IP allowlist by the proxy's X-Real-IP, first X-Forwarded-For hop or CF-Connecting-IP", async () => {
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8", "2001:db8::/32"] });
-    expect((await gateway(apiId, { headers: { ...apiKey(key), "x-real-ip": "10.1.2.3" } })).status).toBe(200);
-    expect((await gateway(apiId, { headers: { ...apiKey(key), "x-forwarded-for": "10.1.2.3, 192.0.2.1" } })).status).toBe(200);
-    expect((await gateway(apiId, { headers: { ...apiKey(key), "x-forwarded-for": "2001:db8::1" } })).status).toBe(200);
-    expect((await gateway(apiId, { headers: { ...apiKey(key), "cf-connecting-ip": "10.9.9.9" } })).status).toBe(200);
+    expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy({ "x-real-ip": "10.1.2.3" }) } })).status).toBe(200);
+    expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy({ "x-forwarded-for": "10.1.2.3, 192.0.2.1" }) } })).status).toBe(200);
+    expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy({ "x-forwarded-for": "2001:db8::1" }) } })).status).toBe(200);
+    expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy({ "cf-connecting-ip": "10.9.9.9" }) } })).status).toBe(200);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nextRefillBoundary } from "../../src/counters/credits";
 import { headerSafe } from "../../src/gateway/headers";
-import { clientAddress, isNginxSubrequest, originalMethod, presentedKey } from "../../src/gateway/request";
+import { clientAddress, fromTrustedProxy, isNginxSubrequest, originalMethod, presentedKey } from "../../src/gateway/request";
 
 const at = (iso: string) => Date.parse(iso);
 const headers = (init: Record<string, string>) => new Headers(init);
@@ -43,6 +43,19 @@ describe("gateway request parsing", () => {
     expect(clientAddress(headers({ "cf-connecting-ip": "10.0.0.3" }))).toBe("10.0.0.3");
     expect(clientAddress(headers({}))).toBeUndefined();
     expect(clientAddress(headers({ "x-real-ip": "1".repeat(100) }))).toBeUndefined();
+    expect(clientAddress(headers({ "x-real-ip": "unknown", "cf-connecting-ip": "10.0.0.3" }))).toBeUndefined();
+  });
+
+  it("trusts the proxy only when X-Keygate-Proxy-Secret equals the configured secret", () => {
+    const secret = "s3cret-value";
+    expect(fromTrustedProxy(headers({ "x-keygate-proxy-secret": secret }), secret)).toBe(true);
+    for (const sent of ["", "s3cret", `${secret}x`, "S3CRET-VALUE", "s3cret-valuf"]) {
+      expect(fromTrustedProxy(headers({ "x-keygate-proxy-secret": sent }), secret), sent).toBe(false);
+    }
+    expect(fromTrustedProxy(headers({}), secret)).toBe(false);
+    // No secret configured: nobody is trusted, whatever they send.
+    expect(fromTrustedProxy(headers({ "x-keygate-proxy-secret": "" }), "")).toBe(false);
+    expect(fromTrustedProxy(headers({ "x-keygate-proxy-secret": "anything" }), undefined)).toBe(false);
   });
 
   it("recognises nginx's auth subrequest by X-Original-URI without X-Forwarded-Uri", () => {

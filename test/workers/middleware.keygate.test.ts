@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { keygate, type KeygateOptions, type KeygateVariables } from "../../src/middleware/keygate";
+import { PROXY_SECRET } from "../helpers/gateway";
 import { apiWithKey, verify } from "../helpers/harness";
 
 const minute = 60_000;
@@ -55,12 +56,15 @@ describe("a second Worker guarded by keygate() through a service binding", () =>
     expect(limited.headers.get("ratelimit-remaining")).toBe("0");
   });
 
-  it("passes the client's address for the key's IP allowlist, and refuses a restricted key without one", async () => {
+  it("passes the client's address with its proxy secret for the key's IP allowlist, and refuses a restricted key without one", async () => {
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"] });
-    const from = (headers: Record<string, string>) => protectedWorker(`/apis/${apiId}/orders/1`, { headers: { "x-api-key": key, ...headers } });
-    expect((await from({ "cf-connecting-ip": "10.1.2.3" })).status).toBe(200);
-    expect((await from({ "cf-connecting-ip": "192.0.2.1" })).status).toBe(403);
-    expect((await from({})).status).toBe(403);
+    const from = async (headers: Record<string, string>) => {
+      const res = await protectedWorker(`/apis/${apiId}/orders/1`, { headers: { "x-api-key": key, ...headers } });
+      return [res.status, res.headers.get("x-key-code")];
+    };
+    expect(await from({ "cf-connecting-ip": "10.1.2.3" })).toEqual([200, null]);
+    expect(await from({ "cf-connecting-ip": "192.0.2.1" })).toEqual([403, "FORBIDDEN"]);
+    expect(await from({})).toEqual([403, "CLIENT_ADDRESS_UNKNOWN"]);
   });
 
   it("fails closed with 503 when Keygate is unreachable", async () => {
@@ -80,6 +84,19 @@ function consumer(options: Omit<KeygateOptions, "binding" | "baseUrl">, keygateS
 }
 
 describe("keygate() options and failure answers", () => {
+  it("sends proxySecret, without which Keygate ignores the client's address", async () => {
+    const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"] });
+    const fromAllowedAddress = { "x-api-key": key, "cf-connecting-ip": "10.1.2.3" };
+    expect((await consumer({ apiId, proxySecret: PROXY_SECRET })("/orders/1", { headers: fromAllowedAddress })).status).toBe(200);
+    for (const proxySecret of [undefined, "not-the-secret"]) {
+      const res = await consumer({ apiId, proxySecret })("/orders/1", { headers: fromAllowedAddress });
+      expect([res.status, res.headers.get("x-key-code")], String(proxySecret)).toEqual([403, "CLIENT_ADDRESS_UNKNOWN"]);
+    }
+    // A key without an allowlist needs no secret.
+    const open = await apiWithKey();
+    expect((await consumer({ apiId: open.apiId })("/orders/1", { headers: { "x-api-key": open.key } })).status).toBe(200);
+  });
+
   it("reads the key only from the configured header", async () => {
     const { apiId, key } = await apiWithKey();
     const call = consumer({ apiId, header: "x-customer-key" });

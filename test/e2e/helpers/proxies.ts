@@ -64,7 +64,8 @@ export async function startNginx(config: string, port: number): Promise<Proxy> {
   await mkdir(join(dir, "logs"));
   const paths = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${join(dir, kind)};`);
   const local = `http {\n    access_log ${join(dir, "logs", "access.log")};\n    ${paths.join("\n    ")}\n`;
-  await writeFile(join(dir, "nginx.conf"), config.replace(/^http \{\n/m, local));
+  // The configuration holds the gateway's proxy secret.
+  await writeFile(join(dir, "nginx.conf"), config.replace(/^http \{\n/m, local), { mode: 0o600 });
   const directives = `daemon off; pid ${join(dir, "nginx.pid")}; error_log ${join(dir, "logs", "error.log")} info;`;
   const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "logs", "error.log"), "-g", directives], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -75,7 +76,8 @@ export async function startNginx(config: string, port: number): Promise<Proxy> {
 /** Caddy as a child process, its state and config kept in a fresh directory. */
 export async function startCaddy(caddyfile: string, port: number): Promise<Proxy> {
   const dir = await mkdtemp(join(tmpdir(), "keygate-caddy-"));
-  await writeFile(join(dir, "Caddyfile"), caddyfile);
+  // The configuration holds the gateway's proxy secret.
+  await writeFile(join(dir, "Caddyfile"), caddyfile, { mode: 0o600 });
   const child = spawn("caddy", ["run", "--config", join(dir, "Caddyfile"), "--adapter", "caddyfile"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },
