@@ -32,7 +32,7 @@ async function runWrk(target, { seconds, connections, maxRequests }) {
   const dir = await mkdtemp(join(tmpdir(), "keygate-wrk-"));
   try {
     const script = join(dir, "request.lua");
-    await writeFile(script, wrkScript(target, maxRequests));
+    await writeFile(script, wrkScript(target, maxRequests), { mode: 0o600 });
     const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, target.url];
     const stdout = await run("wrk", args, seconds);
     const line = stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
@@ -64,9 +64,16 @@ function wrkScript({ method, headers, body }, maxRequests) {
   return `${lines.join("\n")}\n`;
 }
 
+/** The target goes in a file, as for wrk: its headers and body carry keys, which a command line would show in `ps`. */
 async function runNode(target, { seconds, connections, maxRequests }) {
-  const config = JSON.stringify({ ...target, seconds, connections, maxRequests });
-  return JSON.parse(await run(process.execPath, [NODE_LOAD, config], seconds));
+  const dir = await mkdtemp(join(tmpdir(), "keygate-load-"));
+  try {
+    const config = join(dir, "target.json");
+    await writeFile(config, JSON.stringify({ ...target, seconds, connections, maxRequests }), { mode: 0o600 });
+    return JSON.parse(await run(process.execPath, [NODE_LOAD, config], seconds));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function run(command, args, seconds) {

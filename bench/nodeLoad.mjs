@@ -1,9 +1,11 @@
 // The load generator used when wrk is not installed: a fixed number of keep-alive connections,
 // each sending its next request as soon as the previous answer is read. Run as a child process
 // so that its CPU use is not the benchmark runner's; prints one JSON line with the results.
+// Its one argument is a JSON file with the target and the limits (see load.mjs).
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 
-const { url, method, headers, body, seconds, connections, maxRequests } = JSON.parse(process.argv[2]);
+const { url, method, headers, body, seconds, connections, maxRequests } = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
 const agent = new Agent({ keepAlive: true, maxSockets: connections });
 const latenciesUs = new Float64Array(maxRequests);

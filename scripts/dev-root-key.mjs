@@ -1,5 +1,5 @@
 // Gives a fresh checkout a local ROOT_KEY so `npm run dev` is ready to use: written once to
-// .dev.vars (gitignored), which `wrangler dev` reads. `--var ROOT_KEY:…` still overrides it.
+// .dev.vars (gitignored), which `wrangler dev` reads unless given --env-file (as the tests are).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 

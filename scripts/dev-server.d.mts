@@ -15,6 +15,11 @@ export interface DevServerOptions {
   persistTo?: string;
   /** Default: a random one. */
   rootKey?: string;
+  /**
+   * More secret variables for the Worker, e.g. `{ GATEWAY_PROXY_SECRET: "…" }`. Like ROOT_KEY they
+   * reach wrangler in a file that only this user can read, never on its command line.
+   */
+  secrets?: Record<string, string>;
   /** More arguments for `wrangler dev`. */
   extraArgs?: string[];
 }

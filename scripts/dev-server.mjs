@@ -2,7 +2,8 @@
 // the end-to-end tests (test/e2e/helpers/devServer.ts) and the benchmarks (bench/).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,10 @@ const STARTUP_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 /** Enough of wrangler's log to explain a failure without flooding the report. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
+/** What a dotenv file gives back verbatim: wrangler unquotes values and expands `$` in them. */
+const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const SECRET_VALUE = /^[\x21-\x7e]+$/;
+const SECRET_VALUE_SPECIALS = /["'`\\$]/;
 
 /** A fresh directory for local state; whoever asks for it removes it (see removePersistDir). */
 export function newPersistDir() {
@@ -26,15 +31,19 @@ export function removePersistDir(dir) {
 /**
  * Starts the service the way a user does, `npm run dev -- <wrangler options>`: its predev step
  * applies schema.sql to the state directory, then wrangler serves on a free loopback port.
- * Resolves once /v1/liveness answers.
+ * ROOT_KEY and `options.secrets` reach the Worker through a file (wrangler's --env-file, which
+ * also keeps the project's .dev.vars out), never on a command line, where `ps` and npm's echo of
+ * the command would show them. Resolves once /v1/liveness answers.
  */
 export async function startDevServer(options = {}) {
   const ownsPersistDir = options.persistTo === undefined;
   const persistTo = options.persistTo ?? (await newPersistDir());
   const rootKey = options.rootKey ?? `root_${randomBytes(24).toString("base64url")}`;
+  let secretsFile;
   try {
+    secretsFile = await writeSecretsFile({ ...options.secrets, ROOT_KEY: rootKey });
     const [port, inspectorPort] = [await freePort(), await freePort()];
-    const wrangler = await launchWrangler({ port, inspectorPort, persistTo, rootKey, extraArgs: options.extraArgs ?? [] });
+    const wrangler = await launchWrangler({ port, inspectorPort, persistTo, envFile: secretsFile.path, extraArgs: options.extraArgs ?? [] });
     return {
       baseUrl: wrangler.baseUrl,
       rootKey,
@@ -42,13 +51,41 @@ export async function startDevServer(options = {}) {
       output: wrangler.output,
       async stop() {
         await wrangler.stop();
+        await secretsFile.remove();
         if (ownsPersistDir) await removePersistDir(persistTo);
       },
     };
   } catch (err) {
+    await secretsFile?.remove();
     if (ownsPersistDir) await removePersistDir(persistTo);
     throw err;
   }
+}
+
+/**
+ * The secrets as a dotenv file, readable by this user only, in a fresh directory of its own that
+ * remove() deletes, as does an exit before that.
+ */
+async function writeSecretsFile(secrets) {
+  for (const [name, value] of Object.entries(secrets)) {
+    if (!SECRET_NAME.test(name)) throw new Error(`secret name ${JSON.stringify(name)}: use A-Z, 0-9 and _`);
+    if (!SECRET_VALUE.test(value) || SECRET_VALUE_SPECIALS.test(value)) {
+      throw new Error(`secret ${name}: use printable ASCII without spaces, quotes, backslashes or $`);
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), "keygate-secrets-"));
+  const removeOnExit = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeOnExit);
+  const path = join(dir, "dev.vars");
+  const lines = Object.entries(secrets).map(([name, value]) => `${name}="${value}"\n`);
+  await writeFile(path, lines.join(""), { mode: 0o600 });
+  return {
+    path,
+    async remove() {
+      process.off("exit", removeOnExit);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -79,7 +116,7 @@ export async function startOtherWorker({ config, livePath, extraArgs = [] }) {
 }
 
 function launchWrangler(config) {
-  const args = ["run", "dev", "--", ...serveArgs(config), "--var", `ROOT_KEY:${config.rootKey}`, ...config.extraArgs];
+  const args = ["run", "dev", "--", ...serveArgs(config), "--env-file", config.envFile, ...config.extraArgs];
   return launch("npm", args, {
     baseUrl: `http://127.0.0.1:${config.port}`,
     livePath: "/v1/liveness",
