@@ -72,11 +72,14 @@ describe("bad input against wrangler dev", () => {
     expect(reply.body.error.message).toContain("key");
   });
 
-  it("stores and returns a name with a NUL byte intact", async () => {
-    const created = await send(server(), "/v1/apis.createApi", { body: json({ name: "before\u0000after" }) });
+  it("refuses a name with a NUL byte, and keeps any other Unicode intact", async () => {
+    const refused = await send(server(), "/v1/apis.createApi", { body: json({ name: "before\u0000after" }) });
+    expectError(refused, 400, "BAD_REQUEST");
+    expect(refused.body.error.message).toBe("name: must not contain control characters");
+    const created = await send(server(), "/v1/apis.createApi", { body: json({ name: "before 🔑 après" }) });
     expect(created.status).toBe(200);
     const fetched = await send(server(), `/v1/apis.getApi?apiId=${created.body.apiId}`);
-    expect(fetched.body.name).toBe("before\u0000after");
+    expect(fetched.body.name).toBe("before 🔑 après");
   });
 
   // Meta travels with every verify result out of the key's Durable Object: depth must not strand a key.
