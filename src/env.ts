@@ -1,8 +1,6 @@
-import type { Context } from "hono";
 import type { KeyState } from "./counters/keyState";
 import type { Limiter } from "./counters/limiter";
-import type { RootKeyContext } from "./auth/rootKey";
-import type { KeygateError } from "./errors";
+import type { Caller } from "./auth/caller";
 
 export interface Env {
   DB: D1Database;
@@ -24,8 +22,7 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    rootKey: RootKeyContext;
-    /** Set by a dialect's routes so that errors leave in that dialect's envelope. */
-    renderError?: (c: Context<AppEnv>, err: KeygateError) => Response;
+    /** Who made a management call; set by requireRootKey. */
+    caller: Caller;
   };
 }

@@ -14,8 +14,16 @@ export interface Caller {
   userAgent: string | null;
 }
 
-export function callerOf(c: Context<AppEnv>): Caller {
-  const rootKey = c.get("rootKey");
+/** The root key that authenticated a request, as requireRootKey found it. */
+export interface RootKeyGrant {
+  id: string;
+  workspaceId: string;
+  permissions: string[];
+  /** Unix ms; null for a root key that never expires, such as the bootstrap key. */
+  expires: number | null;
+}
+
+export function callerFrom(c: Context<AppEnv>, rootKey: RootKeyGrant): Caller {
   return {
     workspaceId: rootKey.workspaceId,
     rootKeyId: rootKey.id,

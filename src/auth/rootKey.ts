@@ -1,18 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { hashKey } from "../crypto/keys";
-import { KeygateError, dependency } from "../errors";
+import { KeygateError } from "../errors";
 import type { AppEnv, Env } from "../env";
+import { rootKeyByHash } from "../store/rootKeys";
+import { callerFrom } from "./caller";
 
 export const DEFAULT_WORKSPACE = "ws_default";
 export const BOOTSTRAP_ROOT_KEY_ID = "root_bootstrap";
-
-export interface RootKeyContext {
-  id: string;
-  workspaceId: string;
-  permissions: string[];
-  /** Unix ms; null for a root key that never expires, such as the bootstrap key. */
-  expires: number | null;
-}
 
 let bootstrapHash: { secret: string; hash: string } | undefined;
 
@@ -28,7 +22,7 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Authenticates management calls: the ROOT_KEY variable, or a root key stored in D1. */
+/** Authenticates management calls (the ROOT_KEY variable, or a root key stored in D1) and sets `c.var.caller`. */
 export function requireRootKey(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header("authorization"));
@@ -38,19 +32,15 @@ export function requireRootKey(): MiddlewareHandler<AppEnv> {
     if (token.length > 1024) throw new KeygateError("UNAUTHORIZED", "The root key is not valid.");
     const hash = hashKey(token);
     if (isBootstrapKey(c.env, hash)) {
-      c.set("rootKey", { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"], expires: null });
+      c.set("caller", callerFrom(c, { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"], expires: null }));
       return next();
     }
-    const row = await dependency("D1", () =>
-      c.env.DB.prepare("SELECT id, workspace_id, permissions, expires FROM root_keys WHERE hash = ? AND deleted_at IS NULL")
-        .bind(hash)
-        .first<{ id: string; workspace_id: string; permissions: string; expires: number | null }>(),
-    );
+    const row = await rootKeyByHash(c.env, hash);
     if (!row || (row.expires !== null && row.expires <= Date.now())) {
       const hint = c.env.ROOT_KEY ? "" : " No ROOT_KEY is configured: set it with `wrangler secret put ROOT_KEY` (or `--var ROOT_KEY:…` locally).";
       throw new KeygateError("UNAUTHORIZED", `The root key is not valid.${hint}`);
     }
-    c.set("rootKey", { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions), expires: row.expires });
+    c.set("caller", callerFrom(c, { id: row.id, workspaceId: row.workspace_id, permissions: JSON.parse(row.permissions), expires: row.expires }));
     return next();
   };
 }

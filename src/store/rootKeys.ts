@@ -37,3 +37,12 @@ export function findLiveRootKey(env: Env, workspaceId: string, keyId: string): P
 export function softDeleteRootKey(env: Env, keyId: string, now: number): D1PreparedStatement {
   return env.DB.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(now, keyId);
 }
+
+/** The live root key with this hash, for authenticating a call; an expired one is still returned. */
+export function rootKeyByHash(env: Env, hash: string) {
+  return first<Pick<RootKeyRow, "id" | "workspace_id" | "permissions" | "expires">>(
+    env,
+    "SELECT id, workspace_id, permissions, expires FROM root_keys WHERE hash = ? AND deleted_at IS NULL",
+    hash,
+  );
+}

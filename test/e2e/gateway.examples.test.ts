@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { IDENTITY_HEADERS } from "../../src/gateway/headers";
+import { IDENTITY_HEADERS } from "../../src/surfaces/gateway/headers";
 
 /**
  * Traefik and Envoy are not installed where the tests run, so their examples are checked for

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
-import { MAX_BODY_BYTES } from "../../src/app";
+import { MAX_BODY_BYTES } from "../../src/surfaces/surface";
 import { createApi, createKey, dispatch, post } from "./harness";
 import { uniqueName } from "./rootKeys";
 import {

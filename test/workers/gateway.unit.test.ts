@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nextRefillBoundary } from "../../src/counters/credits";
-import { headerSafe } from "../../src/gateway/headers";
-import { clientAddress, fromTrustedProxy, isNginxSubrequest, originalMethod, presentedKey } from "../../src/gateway/request";
+import { headerSafe } from "../../src/surfaces/gateway/headers";
+import { clientAddress, fromTrustedProxy, isNginxSubrequest, originalMethod, presentedKey } from "../../src/surfaces/gateway/request";
 
 const at = (iso: string) => Date.parse(iso);
 const headers = (init: Record<string, string>) => new Headers(init);

@@ -1,0 +1,111 @@
+import { createSurface, refuseOtherMethods } from "../surface";
+import { unkeyError } from "./envelope";
+import { ROOT_KEY_SECURITY } from "./route";
+import * as apisCreateApi from "./routes/v1_apis_createApi";
+import * as apisDeleteApi from "./routes/v1_apis_deleteApi";
+import * as apisGetApi from "./routes/v1_apis_getApi";
+import * as apisListKeys from "./routes/v1_apis_listKeys";
+import * as keysCreateKey from "./routes/v1_keys_createKey";
+import * as keysDeleteKey from "./routes/v1_keys_deleteKey";
+import * as keysGetKey from "./routes/v1_keys_getKey";
+import * as keysUpdateKey from "./routes/v1_keys_updateKey";
+import * as keysUpdateRemaining from "./routes/v1_keys_updateRemaining";
+import * as keysVerifyKey from "./routes/v1_keys_verifyKey";
+import * as keysRevokeKey from "./routes/v1_keys_revokeKey";
+import * as keysRerollKey from "./routes/v1_keys_rerollKey";
+import * as workspacesCreateWorkspace from "./routes/v1_workspaces_createWorkspace";
+import * as rootKeysCreateRootKey from "./routes/v1_rootKeys_createRootKey";
+import * as rootKeysListRootKeys from "./routes/v1_rootKeys_listRootKeys";
+import * as rootKeysDeleteRootKey from "./routes/v1_rootKeys_deleteRootKey";
+import * as auditListLogs from "./routes/v1_audit_listLogs";
+import * as keysWhoami from "./routes/v1_keys_whoami";
+import * as liveness from "./routes/v1_liveness";
+import * as permissionsCreatePermission from "./routes/v1_permissions_createPermission";
+import * as permissionsGetPermission from "./routes/v1_permissions_getPermission";
+import * as permissionsListPermissions from "./routes/v1_permissions_listPermissions";
+import * as permissionsDeletePermission from "./routes/v1_permissions_deletePermission";
+import * as permissionsCreateRole from "./routes/v1_permissions_createRole";
+import * as permissionsGetRole from "./routes/v1_permissions_getRole";
+import * as permissionsListRoles from "./routes/v1_permissions_listRoles";
+import * as permissionsDeleteRole from "./routes/v1_permissions_deleteRole";
+import * as keysAddPermissions from "./routes/v1_keys_addPermissions";
+import * as keysRemovePermissions from "./routes/v1_keys_removePermissions";
+import * as keysSetPermissions from "./routes/v1_keys_setPermissions";
+import * as keysAddRoles from "./routes/v1_keys_addRoles";
+import * as keysRemoveRoles from "./routes/v1_keys_removeRoles";
+import * as keysSetRoles from "./routes/v1_keys_setRoles";
+
+import * as identitiesCreateIdentity from "./routes/v1_identities_createIdentity";
+import * as identitiesGetIdentity from "./routes/v1_identities_getIdentity";
+import * as identitiesListIdentities from "./routes/v1_identities_listIdentities";
+import * as identitiesUpdateIdentity from "./routes/v1_identities_updateIdentity";
+import * as identitiesDeleteIdentity from "./routes/v1_identities_deleteIdentity";
+import * as ratelimitsLimit from "./routes/v1_ratelimits_limit";
+import * as ratelimitsSetOverride from "./routes/v1_ratelimits_setOverride";
+import * as ratelimitsGetOverride from "./routes/v1_ratelimits_getOverride";
+import * as ratelimitsListOverrides from "./routes/v1_ratelimits_listOverrides";
+import * as ratelimitsDeleteOverride from "./routes/v1_ratelimits_deleteOverride";
+import * as keysGetVerifications from "./routes/v1_keys_getVerifications";
+import * as analyticsGetVerifications from "./routes/v1_analytics_getVerifications";
+import * as migrationsCreateKeys from "./routes/v1_migrations_createKeys";
+import * as migrationsEnqueueKeys from "./routes/v1_migrations_enqueueKeys";
+/** One file per endpoint; each registers its own route and schema. */
+const routes = [
+  liveness,
+  apisCreateApi,
+  apisGetApi,
+  apisDeleteApi,
+  apisListKeys,
+  keysCreateKey,
+  keysGetKey,
+  keysUpdateKey,
+  keysDeleteKey,
+  keysWhoami,
+  keysUpdateRemaining,
+  keysVerifyKey,
+  keysRevokeKey,
+  keysRerollKey,
+  workspacesCreateWorkspace,
+  rootKeysCreateRootKey,
+  rootKeysListRootKeys,
+  rootKeysDeleteRootKey,
+  auditListLogs,
+  permissionsCreatePermission,
+  permissionsGetPermission,
+  permissionsListPermissions,
+  permissionsDeletePermission,
+  permissionsCreateRole,
+  permissionsGetRole,
+  permissionsListRoles,
+  permissionsDeleteRole,
+  keysAddPermissions,
+  keysRemovePermissions,
+  keysSetPermissions,
+  keysAddRoles,
+  keysRemoveRoles,
+  keysSetRoles,
+  identitiesCreateIdentity,
+  identitiesGetIdentity,
+  identitiesListIdentities,
+  identitiesUpdateIdentity,
+  identitiesDeleteIdentity,
+  ratelimitsLimit,
+  ratelimitsSetOverride,
+  ratelimitsGetOverride,
+  ratelimitsListOverrides,
+  ratelimitsDeleteOverride,
+  keysGetVerifications,
+  analyticsGetVerifications,
+  migrationsCreateKeys,
+  migrationsEnqueueKeys,
+];
+
+/** Unkey's v1 HTTP API: every /v1 path no other surface answers, in Unkey's error envelope. */
+export const unkeyV1 = createSurface(unkeyError, ["/v1/*"]);
+unkeyV1.openAPIRegistry.registerComponent("securitySchemes", ROOT_KEY_SECURITY, {
+  type: "http",
+  scheme: "bearer",
+  description: "A root key: the ROOT_KEY variable, or one made by rootKeys.createRootKey.",
+});
+for (const route of routes) route.register(unkeyV1);
+refuseOtherMethods(unkeyV1);

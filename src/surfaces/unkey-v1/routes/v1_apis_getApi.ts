@@ -1,0 +1,28 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { managementRoute } from "../route";
+import type { AppEnv } from "../../../env";
+import { getApi } from "../../../services/apis";
+import { id } from "../../../schemas";
+import { jsonResponse } from "../schemas";
+
+const route = managementRoute({
+  method: "get",
+  path: "/v1/apis.getApi",
+  tags: ["apis"],
+  summary: "Read an api.",
+  request: { query: z.object({ apiId: id }) },
+  responses: jsonResponse(
+    z.object({
+      id: z.string(),
+      workspaceId: z.string(),
+      name: z.string().optional(),
+      ipAllowlist: z.array(z.string()),
+      keyPrefixes: z.record(z.string(), z.string()),
+    }),
+    "The api.",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await getApi(c.env, c.var.caller, c.req.valid("query").apiId), 200));
+}

@@ -1,0 +1,26 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { managementRoute } from "../route";
+import type { AppEnv } from "../../../env";
+import { listIdentities } from "../../../services/identities";
+import { namedLimit } from "../../../schemas";
+import { jsonResponse, pageQuery } from "../schemas";
+
+const route = managementRoute({
+  method: "get",
+  path: "/v1/identities.listIdentities",
+  tags: ["identities"],
+  summary: "List the workspace's identities, a page at a time.",
+  request: { query: z.object({ ...pageQuery, environment: z.string().min(1).max(256).optional() }) },
+  responses: jsonResponse(
+    z.object({
+      identities: z.array(z.object({ id: z.string(), externalId: z.string(), ratelimits: z.array(namedLimit) })),
+      cursor: z.string().optional(),
+      total: z.number(),
+    }),
+    "A page of identities; pass `cursor` to get the next.",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await listIdentities(c.env, c.var.caller, c.req.valid("query")), 200));
+}

@@ -1,0 +1,13 @@
+import { z } from "@hono/zod-openapi";
+import { deleteKey } from "../../../services/keys";
+import { id } from "../../../schemas";
+import { actionRoute } from "../route";
+
+export const { register } = actionRoute({
+  path: "/v1/keys.deleteKey",
+  tags: ["keys"],
+  summary: "Delete a key; it fails its very next verify.",
+  body: z.strictObject({ keyId: id, permanent: z.boolean().optional() }),
+  done: "Deleted.",
+  run: (env, caller, { keyId, permanent }) => deleteKey(env, caller, keyId, permanent),
+});

@@ -1,0 +1,19 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { managementRoute } from "../route";
+import type { AppEnv } from "../../../env";
+import { getKey } from "../../../services/keys";
+import { id } from "../../../schemas";
+import { jsonResponse, keySchema } from "../schemas";
+
+const route = managementRoute({
+  method: "get",
+  path: "/v1/keys.getKey",
+  tags: ["keys"],
+  summary: "Read a key (never its plaintext).",
+  request: { query: z.object({ keyId: id, decrypt: z.enum(["true", "false"]).optional() }) },
+  responses: jsonResponse(keySchema, "The key."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await getKey(c.env, c.var.caller, c.req.valid("query").keyId), 200));
+}

@@ -1,0 +1,22 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../env";
+import { revokeKey } from "../../../services/keyLifecycle";
+import { id } from "../../../schemas";
+import { managementRoute } from "../route";
+import { jsonBody, jsonResponse } from "../schemas";
+
+const route = managementRoute({
+  method: "post",
+  path: "/v1/keys.revokeKey",
+  tags: ["keys"],
+  summary: "Revoke a key: irreversible, effective at once everywhere (verify answers DISABLED).",
+  request: { body: jsonBody(z.strictObject({ keyId: id, reason: z.string().min(1).max(512).optional() })) },
+  responses: jsonResponse(
+    z.object({ keyId: z.string(), revokedAt: z.number(), reason: z.string().optional() }),
+    "Revoked (revoking again answers the first revocation).",
+  ),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await revokeKey(c.env, c.var.caller, c.req.valid("json")), 200));
+}

@@ -1,0 +1,27 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../env";
+import { updateRemaining } from "../../../services/keys";
+import { id } from "../../../schemas";
+import { managementRoute } from "../route";
+import { jsonBody, jsonResponse } from "../schemas";
+
+const route = managementRoute({
+  method: "post",
+  path: "/v1/keys.updateRemaining",
+  tags: ["keys"],
+  summary: "Change a key's credits atomically; answers the new value.",
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        keyId: id,
+        op: z.enum(["increment", "decrement", "set"]),
+        value: z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000_000).nullable(),
+      }),
+    ),
+  },
+  responses: jsonResponse(z.object({ remaining: z.number().nullable() }), "The credits after the change."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await updateRemaining(c.env, c.var.caller, c.req.valid("json")), 200));
+}

@@ -1,0 +1,23 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { managementRoute } from "../route";
+import type { AppEnv } from "../../../env";
+import { createKeys } from "../../../services/migrations";
+import { id } from "../../../schemas";
+import { MAX_IMPORTED_KEYS, importedKeySettings, jsonBody, jsonResponse } from "../schemas";
+
+const importedKey = importedKeySettings.extend({ apiId: id });
+
+const route = managementRoute({
+  method: "post",
+  path: "/v1/migrations.createKeys",
+  tags: ["migrations"],
+  summary: "Import existing keys by plaintext or by SHA-256 hash; all of them or none.",
+  request: {
+    body: jsonBody(z.array(importedKey).min(1, "give at least one key").max(MAX_IMPORTED_KEYS, `import at most ${MAX_IMPORTED_KEYS} keys a call`)),
+  },
+  responses: jsonResponse(z.object({ keyIds: z.array(z.string()) }), "The new keys' ids, in the order given."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await createKeys(c.env, c.var.caller, c.req.valid("json")), 200));
+}

@@ -1,0 +1,17 @@
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { managementRoute } from "../route";
+import type { AppEnv } from "../../../env";
+import { listRoles } from "../../../services/roles";
+import { jsonResponse, roleSchema } from "../schemas";
+
+const route = managementRoute({
+  method: "get",
+  path: "/v1/permissions.listRoles",
+  tags: ["permissions"],
+  summary: "List the workspace's roles, by name.",
+  responses: jsonResponse(z.array(roleSchema), "Every role of the workspace."),
+});
+
+export function register(app: OpenAPIHono<AppEnv>) {
+  app.openapi(route, async (c) => c.json(await listRoles(c.env, c.var.caller), 200));
+}

@@ -1,0 +1,159 @@
+import { z } from "@hono/zod-openapi";
+import { errorResponses } from "../surface";
+import { displayName, duration, id, ipAllowlist, limit, meta, name, namedLimit, namedLimits, plaintextKey, refill, unixMs } from "../../schemas";
+
+/** Unkey v1's envelopes and the shapes only its routes answer with. */
+
+const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "BAD_REQUEST" }),
+      docs: z.string(),
+      message: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+/** The error statuses every Unkey-style route may answer. */
+export const unkeyErrorResponses = errorResponses(errorBody, {
+  400: "The request is malformed; `message` names the field.",
+  401: "The root key is missing or not valid.",
+  403: "The root key lacks a permission this call needs.",
+  404: "The resource does not exist in this workspace.",
+  409: "The resource already exists.",
+  412: "The resource is in a state that forbids this change.",
+  413: "The body is too large.",
+  429: "Too many requests.",
+  500: "Unexpected failure.",
+  503: "A dependency (D1, KV or a Durable Object) is unavailable; nothing was applied.",
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  200: { description, content: { "application/json": { schema } } },
+  ...unkeyErrorResponses,
+});
+
+export const keyRatelimit = z.strictObject({
+  async: z.boolean().optional(),
+  type: z.enum(["fast", "consistent"]).optional(),
+  limit,
+  duration: duration.optional(),
+  refillRate: z.number().int().min(1).optional(),
+  refillInterval: duration.optional(),
+});
+
+/** A page of a list: `limit` up to 100, `cursor` from the previous page. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+  cursor: z.string().max(256).optional(),
+};
+
+export const keySchema = z
+  .object({
+    id: z.string(),
+    start: z.string(),
+    workspaceId: z.string(),
+    apiId: z.string().optional(),
+    name: z.string().optional(),
+    ownerId: z.string().optional(),
+    meta: meta.optional(),
+    createdAt: z.number(),
+    updatedAt: z.number().optional(),
+    expires: z.number().optional(),
+    remaining: z.number().optional(),
+    refill: z
+      .object({
+        interval: z.enum(["daily", "monthly"]),
+        amount: z.number(),
+        refillDay: z.number().nullable().optional(),
+        lastRefillAt: z.number().optional(),
+      })
+      .optional(),
+    ratelimit: z.object({ async: z.boolean(), type: z.enum(["fast", "consistent"]).optional(), limit: z.number(), duration: z.number() }).optional(),
+    ratelimits: z.array(namedLimit).optional().openapi({ description: "The key's named limits." }),
+    roles: z.array(z.string()).optional(),
+    permissions: z.array(z.string()).optional(),
+    enabled: z.boolean().optional(),
+    environment: z.string().optional(),
+    tier: z.string().optional(),
+    ipAllowlist: z.array(z.string()).optional(),
+    revokedAt: z.number().optional(),
+    revokeReason: z.string().optional(),
+    identity: z.object({ id: z.string(), externalId: z.string(), meta: meta.optional() }).optional(),
+  })
+  .openapi("Key");
+
+export const permissionSchema = z
+  .object({ id: z.string(), name: z.string(), slug: z.string(), description: z.string().optional() })
+  .openapi("Permission");
+
+export const roleSchema = z.object({ id: z.string(), name: z.string(), description: z.string().optional() }).openapi("Role");
+
+/** What keys.add* and keys.set* answer: the permissions or roles, by id and name. */
+export const rbacRows = z.array(z.object({ id: z.string(), name: z.string() }));
+
+export const identitySchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string(),
+    meta,
+    ratelimits: z.array(namedLimit),
+    tier: z.string().optional(),
+  })
+  .openapi("Identity");
+
+/** A ratelimit namespace, by id or by name (at least one). */
+export const namespaceRef = {
+  namespaceId: id.optional(),
+  namespaceName: name.optional(),
+};
+
+export const overrideSchema = z
+  .object({
+    id: z.string(),
+    identifier: z.string(),
+    limit: z.number(),
+    duration: z.number(),
+    async: z.boolean().nullable().optional(),
+  })
+  .openapi("RatelimitOverride");
+
+/** Unix milliseconds given in a query string. */
+export const unixMsQuery = z.coerce.number().int().min(0).max(8.64e15);
+
+/** A key to import (migrations.createKeys and migrations.enqueueKeys), by plaintext or by hash. */
+export const importedKeySettings = z.strictObject({
+  prefix: displayName(16, 0).optional(),
+  name: displayName().optional(),
+  plaintext: plaintextKey.min(8, "must be at least 8 characters").optional(),
+  hash: z
+    .strictObject({
+      value: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 of a SHA-256 digest"),
+      variant: z.literal("sha256_base64"),
+    })
+    .optional(),
+  start: displayName(32, 0).optional(),
+  ownerId: displayName().optional(),
+  externalId: displayName().optional(),
+  meta: meta.optional(),
+  roles: z.array(displayName()).max(100).optional(),
+  permissions: z.array(displayName()).max(1000).optional(),
+  expires: unixMs.optional(),
+  remaining: z.number().int().min(0).optional(),
+  refill: refill.optional(),
+  ratelimit: keyRatelimit.optional(),
+  ratelimits: namedLimits.optional(),
+  enabled: z.boolean().optional(),
+  environment: z.string().min(1).max(256).optional(),
+  ipAllowlist: ipAllowlist.optional(),
+  tier: z.string().min(1).max(64).optional(),
+});
+
+/** At most this many keys an import call, so one D1 batch holds them all. */
+export const MAX_IMPORTED_KEYS = 100;
