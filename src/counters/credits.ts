@@ -1,4 +1,5 @@
 import type { RefillConfig } from "../store/policy";
+import { DAY_MS } from "../time";
 
 export interface CreditState {
   remaining: number;
@@ -7,8 +8,6 @@ export interface CreditState {
   /** The D1 credits_version this count descends from; a newer one in D1 replaces it. */
   version: number;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The most recent refill boundary at or before `now`, in UTC. Monthly refills happen on

@@ -96,20 +96,3 @@ export function refundWindow(state: WindowState, cost: number, chargedAt: number
   if (firstCharged < 0) return { width: state.width, start: state.start, counts: [] };
   return { width: state.width, start: state.start + firstCharged, counts: counts.slice(firstCharged) };
 }
-
-/** A window as stored before counts were an array: `{ width, buckets: { index: count } }`. */
-export interface BucketRecordWindow {
-  width: number;
-  buckets: Record<number, number>;
-}
-
-export function fromBucketRecord(stored: BucketRecordWindow): WindowState {
-  const indices = Object.keys(stored.buckets)
-    .map(Number)
-    .filter((index) => stored.buckets[index]! > 0);
-  if (indices.length === 0) return { width: stored.width, start: 0, counts: [] };
-  const start = Math.min(...indices);
-  const counts = new Array<number>(Math.max(...indices) - start + 1).fill(0);
-  for (const index of indices) counts[index - start] = stored.buckets[index]!;
-  return { width: stored.width, start, counts };
-}

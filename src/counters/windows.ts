@@ -1,7 +1,7 @@
 import type { LimitConfig } from "../store/policy";
 import type { NamedRatelimitState } from "../verify/decide";
 import type { CounterStorage } from "./cachedKv";
-import { checkWindow, fromBucketRecord, refundWindow, type BucketRecordWindow, type WindowState } from "./window";
+import { checkWindow, refundWindow, type WindowState } from "./window";
 
 export interface LimitCharge {
   name: string;
@@ -21,11 +21,7 @@ export interface ChargeAttempt {
 
 const windowKey = (name: string) => `window:${name}`;
 
-/** A window stored in the earlier bucket-record shape is read in the current one. */
-function readWindow(storage: CounterStorage, name: string): WindowState | undefined {
-  const stored = storage.get<WindowState | BucketRecordWindow>(windowKey(name));
-  return stored && "buckets" in stored ? fromBucketRecord(stored) : stored;
-}
+const readWindow = (storage: CounterStorage, name: string) => storage.get<WindowState>(windowKey(name));
 
 /**
  * Checks several limits at once, all or nothing, against a Durable Object's synchronous

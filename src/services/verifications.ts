@@ -1,7 +1,8 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { badRequest } from "../errors";
 import type { Env } from "../env";
-import { apisOfOwner, dailyOutcomes, DAY_MS, verificationStats, type DayRange, type OutcomeField, type StatsRow } from "../store/verifications";
+import { apisOfOwner, dailyOutcomes, verificationStats, type DayRange, type OutcomeField, type StatsRow } from "../store/verifications";
+import { DAY_MS } from "../time";
 import { requireApi } from "./apis";
 import { requireKey } from "./keys";
 

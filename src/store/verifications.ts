@@ -1,7 +1,6 @@
 import type { Env } from "../env";
+import { DAY_MS } from "../time";
 import { all } from "./db";
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Response field → the verify code counted under it. */
 export const OUTCOME_FIELDS = {

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CACHED_VALUES } from "../../src/counters/cachedKv";
 import type { CreditState } from "../../src/counters/credits";
-import { bucketWidth } from "../../src/counters/window";
+import { DAY_MS } from "../../src/time";
 import { apiWithKey, get, post, verify } from "../helpers/harness";
 
 const stateOf = (keyId: string) => env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
@@ -99,18 +99,6 @@ describe("Durable Object counters", () => {
     expect(await verify(key, adHoc("first"))).toMatchObject({ valid: false, code: "RATE_LIMITED" });
   });
 
-  it("honours a rate-limit window stored in the earlier bucket-record shape", async () => {
-    const { key, keyId } = await apiWithKey({ ratelimit: { limit: 5, duration: 60_000 } });
-    expect((await verify(key)).ratelimit).toMatchObject({ limit: 5, remaining: 4 });
-    // The window as an earlier version stored it: the limit used up in the current bucket.
-    await runInDurableObject(stateOf(keyId), (_instance, state) => {
-      const width = bucketWidth(60_000);
-      state.storage.kv.put("window:default", { width, buckets: { [Math.floor(Date.now() / width)]: 5 } });
-    });
-    await evictDurableObject(stateOf(keyId));
-    expect(await verify(key)).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { limit: 5, remaining: 0 } });
-  });
-
   it("refills credits when the Durable Object's count predates a boundary", async () => {
     const { key, keyId } = await apiWithKey({ remaining: 1, refill: { interval: "daily", amount: 20 } });
     expect(await verify(key)).toMatchObject({ valid: true, remaining: 0 });
@@ -119,7 +107,7 @@ describe("Durable Object counters", () => {
     // object so that it reads the count from storage (it keeps what it wrote in memory).
     await runInDurableObject(stateOf(keyId), (_instance, state) => {
       const credits = state.storage.kv.get<CreditState>("credits")!;
-      state.storage.kv.put("credits", { ...credits, lastRefillAt: credits.lastRefillAt - 24 * 60 * 60 * 1000 });
+      state.storage.kv.put("credits", { ...credits, lastRefillAt: credits.lastRefillAt - DAY_MS });
     });
     await evictDurableObject(stateOf(keyId));
     expect(await verify(key)).toMatchObject({ valid: true, remaining: 19 });
