@@ -1,4 +1,7 @@
--- Keygate D1 schema: the source of truth. Idempotent, so it can be applied on every start.
+-- Keygate's D1 schema, whole: what the migrations in migrations/ build, one after the other
+-- (test/workers/schema.migrations.test.ts holds the two equal). Databases are made and upgraded
+-- by those migrations; this file is for reading, and for the benchmarks' raw workerd
+-- (bench/workerd.mjs), which applies it on every start, hence IF NOT EXISTS throughout.
 -- Times are unix milliseconds. Soft-deleted rows keep deleted_at and never verify.
 
 CREATE TABLE IF NOT EXISTS workspaces (
@@ -131,9 +134,10 @@ CREATE TABLE IF NOT EXISTS root_keys (
   name         TEXT,
   permissions  TEXT NOT NULL DEFAULT '[]',      -- JSON array of permission patterns
   expires      INTEGER,
-  created_by   TEXT,                          -- id of the root key that created it (root_bootstrap: ROOT_KEY); NULL before it was recorded
   created_at   INTEGER NOT NULL,
-  deleted_at   INTEGER
+  deleted_at   INTEGER,
+  -- Last, as migrations/0002_root_key_creator.sql adds it.
+  created_by   TEXT                           -- id of the root key that created it (root_bootstrap: ROOT_KEY); NULL before it was recorded
 );
 CREATE UNIQUE INDEX IF NOT EXISTS root_keys_hash ON root_keys (hash);
 

@@ -1,10 +1,14 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
 // @ts-expect-error plain ESM helper shared with the scripts
 import { schemaStatements } from "./scripts/schema.mjs";
 
-/** A second Worker guarded by src/middleware/keygate.ts; auxiliary Workers must be plain JavaScript. */
+/** migrations/, as `wrangler d1 migrations apply` reads them; test/helpers/setup.ts applies them. */
+const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
+
+/** A second Worker guarded by @keygate/hono (packages/hono-keygate); auxiliary Workers must be plain JavaScript. */
 const protectedWorker = buildSync({
   entryPoints: ["test/fixtures/protected-worker.ts"],
   bundle: true,
@@ -24,11 +28,15 @@ export default defineConfig({
           ROOT_KEY: "test_root_key",
           // Forwarded client addresses count only with this (test/helpers/gateway.ts sends it).
           GATEWAY_PROXY_SECRET: "test_gateway_proxy_secret",
-          TEST_SCHEMA: JSON.stringify(schemaStatements()),
+          TEST_MIGRATIONS: migrations,
+          // What the migrations must build (test/workers/schema.migrations.test.ts).
+          SCHEMA_STATEMENTS: schemaStatements(),
           // Property-test runs per property, and their seed: CI-sized by default (see test/helpers/fuzz.ts).
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "500",
           FUZZ_SEED: process.env.FUZZ_SEED ?? "20240611",
         },
+        // Databases of their own for test/workers/schema.migrations.test.ts, beside DB.
+        d1Databases: ["SCHEMA_SQL_DB", "FIRST_MIGRATION_DB", "PRE_MIGRATIONS_DB"],
         serviceBindings: { PROTECTED_WORKER: "protected-worker" },
         workers: [
           {

@@ -30,7 +30,7 @@ export function removePersistDir(dir) {
 
 /**
  * Starts the service the way a user does, `npm run dev -- <wrangler options>`: its predev step
- * applies schema.sql to the state directory, then wrangler serves on a free loopback port.
+ * applies the D1 migrations to the state directory, then wrangler serves on a free loopback port.
  * ROOT_KEY and `options.secrets` reach the Worker through a file (wrangler's --env-file, which
  * also keeps the project's .dev.vars out), never on a command line, where `ps` and npm's echo of
  * the command would show them. Resolves once /v1/liveness answers.

@@ -143,8 +143,9 @@ describe("examples/nginx and examples/caddy", () => {
   });
 });
 
-describe("examples/hono/README.md", () => {
+describe("packages/hono-keygate/README.md", () => {
   it("passes the proxy secret to keygate()", async () => {
-    expect(await example("hono/README.md")).toMatch(/keygate\(\{[^}]*proxySecret: env\.GATEWAY_PROXY_SECRET/);
+    const readme = await readFile(fileURLToPath(new URL("../../packages/hono-keygate/README.md", import.meta.url)), "utf8");
+    expect(readme).toMatch(/keygate\(\{[^}]*proxySecret: env\.GATEWAY_PROXY_SECRET/);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keygate, type KeygateVariables } from "../../src/middleware/keygate";
+import { keygate, type KeygateVariables } from "@keygate/hono";
 import { freePort, useDevServer } from "./helpers/devServer";
 import { renderExample, startCaddy, startNginx, startUpstream, type Proxy } from "./helpers/proxies";
 

@@ -1,7 +1,6 @@
-import { env } from "cloudflare:test";
+import { applyD1Migrations, env } from "cloudflare:test";
 import { beforeAll } from "vitest";
 
 beforeAll(async () => {
-  const statements: string[] = JSON.parse(env.TEST_SCHEMA);
-  await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 });

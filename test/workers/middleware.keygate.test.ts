@@ -1,7 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { keygate, type KeygateOptions, type KeygateVariables } from "../../src/middleware/keygate";
+import { keygate, type KeygateOptions, type KeygateVariables } from "@keygate/hono";
+import { verifyAnswerSchema } from "../../src/surfaces/verifyAnswer";
 import { PROXY_SECRET } from "../helpers/gateway";
 import { apiWithKey, verify } from "../helpers/harness";
 
@@ -24,6 +25,15 @@ describe("a second Worker guarded by keygate() through a service binding", () =>
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.identity).toMatchObject({ keyId, ownerId: "user_mw_1", meta: { plan: "pro" }, permissions: ["orders.read"], remaining: 9 });
+  });
+
+  it("hands the route exactly the verify answer its KeygateResult type is inferred from", async () => {
+    const { apiId, keyId, key } = await apiWithKey({ externalId: "user_mw_2", remaining: 3, ratelimits: [{ name: "read", limit: 5, duration: minute }] });
+    const res = await protectedWorker(`/apis/${apiId}/orders/1`, { headers: { "x-api-key": key } });
+    const { identity } = (await res.json()) as any;
+    // No field outside the schema, each of the type it declares: the type cannot drift from what Keygate sends.
+    expect(verifyAnswerSchema.strict().safeParse(identity).error).toBeUndefined();
+    expect(identity).toMatchObject({ keyId, valid: true, code: "VALID", ownerId: "user_mw_2", remaining: 2 });
   });
 
   it("answers 401 itself for a missing or unknown key, and the route never runs", async () => {

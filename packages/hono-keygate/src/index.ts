@@ -1,33 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
+// Types only, erased from the bundle: at run time this middleware needs nothing but hono.
+import type { VerifyAnswer } from "../../../src/surfaces/verifyAnswer";
 
 /**
- * Hono middleware for other Workers (or any Hono app): checks the request's API key with
- * Keygate's gateway endpoint, through a service binding or a base URL. Allowed: the key's
- * identity is `c.get("keygate")` and the route runs. Refused: Keygate's 401, 403 or 429 goes
- * back to the client as it is. Keygate unreachable or answering anything else: 503, never an
- * allow. Depends on nothing but hono, so it can be copied into another project as it is.
- * See examples/hono/README.md.
+ * An allowed key: the body of the gateway's 200, which is what keys.verifyKey answers, typed
+ * from Keygate's own schema of it (z.infer of verifyAnswerSchema). An allowed key always has an id.
  */
+export type KeygateResult = VerifyAnswer & { valid: true; code: "VALID"; keyId: string };
 
-/** An allowed key, as keys.verifyKey describes it. */
-export interface KeygateIdentity {
-  keyId: string;
-  name?: string;
-  /** The identity's externalId (or the deprecated ownerId). */
-  ownerId?: string;
-  meta?: Record<string, unknown>;
-  expires?: number;
-  /** Credits left; absent when unlimited. */
-  remaining?: number;
-  /** The limit with the least left; `reset` is a Unix time in ms. */
-  ratelimit?: { limit: number; remaining: number; reset: number };
-  permissions?: string[];
-  roles?: string[];
-  environment?: string;
-  identity?: { id: string; externalId: string; meta: Record<string, unknown> };
-}
-
-export type KeygateVariables = { keygate: KeygateIdentity };
+export type KeygateVariables = { keygate: KeygateResult };
 
 export interface KeygateOptions {
   apiId: string;
@@ -53,20 +34,60 @@ export interface KeygateOptions {
 /** Headers of a refusal that the client needs: why, and when to retry. */
 const REFUSAL_HEADERS = ["content-type", "www-authenticate", "retry-after", "x-key-code", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
 
+/**
+ * Keygate middleware for Hono, for other Workers (or any Hono app): checks the request's API key
+ * with Keygate's gateway endpoint (`/v1/gateway/:apiId`), through a service binding or over HTTP.
+ * Each check is one verification: it costs the key a credit and counts against its rate limits.
+ *
+ * - Allowed: the route runs, with what Keygate answered for the key as `c.get("keygate")`.
+ * - Refused: Keygate's 401, 403 or 429 goes back to the client as it is (with `WWW-Authenticate`,
+ *   `Retry-After`, `RateLimit-*` and `X-Key-Code`), and the route never runs.
+ * - Keygate unreachable, timing out, or answering anything else: 503, never an allow.
+ *
+ * Setting up both Workers, and what is sent to Keygate: this package's README.md.
+ *
+ * @param {KeygateOptions} options - The options for the middleware.
+ * @param {string} options.apiId - Keys of other apis are refused (403).
+ * @param {string} [options.binding] - The name of the service binding to Keygate; give this or `baseUrl`.
+ * @param {string} [options.baseUrl] - Keygate's address, e.g. `https://keygate.example.com`.
+ * @param {string[]} [options.permissions] - Permissions the key must all hold (403 `INSUFFICIENT_PERMISSIONS`).
+ * @param {string} [options.environment] - The key must belong to this environment.
+ * @param {string} [options.header] - Read the key only from this header (default `X-API-Key`, else `Authorization: Bearer`).
+ * @param {string} [options.proxySecret] - Keygate's `GATEWAY_PROXY_SECRET`, so that it believes the client's address.
+ * @param {number} [options.timeoutMs=5000] - How long to wait for Keygate; then 503.
+ * @returns {MiddlewareHandler} The middleware handler function.
+ * @throws {Error} If not exactly one of `binding` and `baseUrl` is given.
+ *
+ * @example
+ * ```ts
+ * import { env } from "cloudflare:workers";
+ * import { Hono } from "hono";
+ * import { keygate, type KeygateVariables } from "@keygate/hono";
+ *
+ * const app = new Hono<{ Bindings: { KEYGATE: Fetcher }; Variables: KeygateVariables }>();
+ * const requireKey = (...permissions: string[]) =>
+ *   keygate({ binding: "KEYGATE", apiId: "api_...", permissions, proxySecret: env.GATEWAY_PROXY_SECRET });
+ *
+ * app.get("/orders/:id", requireKey(), (c) => c.json({ orderedBy: c.get("keygate").ownerId }));
+ * app.delete("/orders/:id", requireKey("orders.delete"), (c) => c.json({ deletedBy: c.get("keygate").ownerId }));
+ *
+ * export default app;
+ * ```
+ */
 export function keygate(options: KeygateOptions): MiddlewareHandler<{ Variables: KeygateVariables }> {
   if (!options.binding === !options.baseUrl) throw new Error("keygate(): give either `binding` or `baseUrl`");
   return async (c, next) => {
     let answer: Response;
-    let identity: KeygateIdentity | undefined;
+    let allowed: KeygateResult | undefined;
     try {
       answer = await ask(c, options);
-      if (answer.status === 200) identity = await answer.json<KeygateIdentity>();
+      if (answer.status === 200) allowed = await answer.json<KeygateResult>();
     } catch (err) {
       console.error("keygate: the key could not be checked:", err instanceof Error ? err.message : String(err));
       return unavailable(c);
     }
-    if (identity?.keyId) {
-      c.set("keygate", identity);
+    if (allowed?.keyId) {
+      c.set("keygate", allowed);
       return next();
     }
     if (answer.status !== 401 && answer.status !== 403 && answer.status !== 429) return unavailable(c);
