@@ -11,12 +11,22 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { median } from "./compare.mjs";
 import { writeSection } from "./docs.mjs";
 import { loadGenerator } from "./load.mjs";
 import { manage, verifyRequest } from "./seed.mjs";
 import { positiveInteger, positiveNumber } from "./settings.mjs";
+import { median, percentile } from "./stats.mjs";
 import { buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
+
+/** @import { BenchRequest } from "./seed.mjs" */
+
+/**
+ * What wrk's Lua counted: answers, those saying `"valid":true`, those not 200, and connection
+ * errors and timeouts.
+ * @typedef {{ valid: number, answered: number, failed: number, socketErrors: number, durationUs: number }} WrkCounts
+ */
+
+/** One verify of the rate-limit run: when it was sent and read (ms since the epoch), and its answer. @typedef {{ sentAt: number, answeredAt: number, status: number | undefined, code: string }} TimedAnswer */
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CREDITS = 5_000;
@@ -51,6 +61,11 @@ try {
   await bundle.remove();
 }
 
+/**
+ * @param {string} baseUrl
+ * @param {string} rootKey
+ * @param {string} apiId
+ */
 async function creditsAtLoad(baseUrl, rootKey, apiId) {
   const { key, keyId } = await manage(baseUrl, rootKey, "keys.createKey", { apiId, remaining: CREDITS });
   console.log(`(a) wrk, ${CONNECTIONS} connections, ${CREDIT_SECONDS} s against a key with ${CREDITS} credits`);
@@ -61,16 +76,26 @@ async function creditsAtLoad(baseUrl, rootKey, apiId) {
   return { ...counts, credits: CREDITS, remaining, exact };
 }
 
-/** keys.getKey is a GET in Unkey v1. */
+/**
+ * keys.getKey is a GET in Unkey v1.
+ * @param {string} baseUrl
+ * @param {string} rootKey
+ * @param {string} keyId
+ * @returns {Promise<{ remaining?: number }>}
+ */
 async function getKey(baseUrl, rootKey, keyId) {
   const res = await fetch(`${baseUrl}/v1/keys.getKey?keyId=${encodeURIComponent(keyId)}`, { headers: { authorization: `Bearer ${rootKey}` } });
   if (!res.ok) throw new Error(`keys.getKey answered ${res.status} ${await res.text()}`);
-  return res.json();
+  return /** @type {Promise<{ remaining?: number }>} */ (res.json());
 }
 
-/** wrk at full speed; its Lua counts the answers whose body says `"valid":true`. */
+/**
+ * wrk at full speed; its Lua counts the answers whose body says `"valid":true`.
+ * @param {BenchRequest} request
+ * @returns {Promise<WrkCounts>}
+ */
 async function wrkCountingValid({ url, method, headers, body }) {
-  const long = (s) => `[==[${s}]==]`;
+  const long = (/** @type {string | undefined} */ s) => `[==[${s}]==]`;
   const script = [
     `wrk.method = ${long(method)}`,
     ...Object.entries(headers).map(([name, value]) => `wrk.headers[ ${long(name)} ] = ${long(value)}`),
@@ -106,6 +131,11 @@ async function wrkCountingValid({ url, method, headers, body }) {
   }
 }
 
+/**
+ * @param {string} baseUrl
+ * @param {string} rootKey
+ * @param {string} apiId
+ */
 async function ratelimitAtLoad(baseUrl, rootKey, apiId) {
   const { key } = await manage(baseUrl, rootKey, "keys.createKey", { apiId, ratelimit: LIMIT });
   console.log(`(b) Node, ${CONNECTIONS} connections, ${RATELIMIT_SECONDS} s against a key limited to ${LIMIT.limit} per ${LIMIT.duration / 1000} s`);
@@ -117,18 +147,19 @@ async function ratelimitAtLoad(baseUrl, rootKey, apiId) {
   // limit + 1 admissions in one sliding window.
   const gaps = times.slice(LIMIT.limit).map((t, i) => t - times[i]);
   if (gaps.length === 0) throw new Error(`only ${times.length} admitted: too short a run to reach a second window`);
-  const latencies = answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
+  const latencies = answers.map((a) => a.answeredAt - a.sentAt);
+  const bound = busiestWindowBound(admitted, LIMIT.duration);
   const result = {
     seconds: RATELIMIT_SECONDS,
     answered: answers.length,
     admitted: admitted.length,
     unexpected: unexpected.length,
     busiestWindow: busiestWindow(times, LIMIT.duration),
-    busiestWindowBound: busiestWindowBound(admitted, LIMIT.duration),
+    busiestWindowBound: bound,
     gapMs: { min: Math.min(...gaps), median: median(gaps), max: Math.max(...gaps) },
-    latencyMs: { p50: median(latencies), p99: latencies[Math.floor(latencies.length * 0.99)] },
+    latencyMs: { p50: median(latencies), p99: percentile(latencies, 0.99) },
+    exact: unexpected.length === 0 && bound <= LIMIT.limit,
   };
-  result.exact = result.unexpected === 0 && result.busiestWindowBound <= LIMIT.limit;
   console.log(
     `    ${result.answered} answers, ${result.admitted} admitted; busiest 10 s window ${result.busiestWindow} (at most ${result.busiestWindowBound} allowing for latency): ${result.exact ? "exact" : "NOT PROVEN EXACT"}`,
   );
@@ -138,12 +169,15 @@ async function ratelimitAtLoad(baseUrl, rootKey, apiId) {
 /**
  * Keep-alive connections each sending their next verify as soon as the last is answered, for
  * RATELIMIT_SECONDS; every answer, with when it was sent and when it was read.
+ * @param {BenchRequest} request
  */
 async function hammer({ url, method, headers, body }) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const clock = () => performance.timeOrigin + performance.now();
   const deadline = performance.now() + RATELIMIT_SECONDS * 1000;
+  /** @type {TimedAnswer[]} */
   const answers = [];
+  /** @returns {Promise<void>} */
   const once = () =>
     new Promise((resolve, reject) => {
       const sentAt = clock();
@@ -171,7 +205,11 @@ async function hammer({ url, method, headers, body }) {
   return answers;
 }
 
-/** The most answer times in any window (t - duration, t]. */
+/**
+ * The most answer times in any window (t - duration, t].
+ * @param {number[]} times ascending
+ * @param {number} duration
+ */
 function busiestWindow(times, duration) {
   let most = 0;
   for (let first = 0, last = 0; last < times.length; last++) {
@@ -185,6 +223,8 @@ function busiestWindow(times, duration) {
  * An upper bound on the busiest window of the server's own clock: each admission was decided
  * at some instant between its request being sent and its answer being read, so a window can
  * hold it only if it overlaps that span. The most spans any one window overlaps.
+ * @param {TimedAnswer[]} admitted
+ * @param {number} duration
  */
 function busiestWindowBound(admitted, duration) {
   const events = admitted.flatMap((a) => [
@@ -195,13 +235,23 @@ function busiestWindowBound(admitted, duration) {
   events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let open = 0;
   let most = 0;
-  for (const [, change] of events) most = Math.max(most, (open += change));
+  for (const [, change] of events) {
+    open += change;
+    most = Math.max(most, open);
+  }
   return most;
 }
 
+/**
+ * @param {{ credits: Awaited<ReturnType<typeof creditsAtLoad>>, ratelimit: Awaited<ReturnType<typeof ratelimitAtLoad>> }} results
+ */
 async function publish({ credits, ratelimit }) {
-  const ms = (value) => `${value.toFixed(0)} ms`;
-  const command = [process.env.ACCURACY_RATELIMIT_SECONDS && `ACCURACY_RATELIMIT_SECONDS=${RATELIMIT_SECONDS}`, process.env.ACCURACY_CONNECTIONS && `ACCURACY_CONNECTIONS=${CONNECTIONS}`, "npm run bench:accuracy"]
+  const ms = (/** @type {number} */ value) => `${value.toFixed(0)} ms`;
+  const command = [
+    process.env.ACCURACY_RATELIMIT_SECONDS && `ACCURACY_RATELIMIT_SECONDS=${RATELIMIT_SECONDS}`,
+    process.env.ACCURACY_CONNECTIONS && `ACCURACY_CONNECTIONS=${CONNECTIONS}`,
+    "npm run bench:accuracy",
+  ]
     .filter(Boolean)
     .join(" ");
   const generatedAt = new Date().toISOString();

@@ -3,6 +3,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
+/**
+ * @param {URL} pageUrl
+ * @param {string} name
+ * @param {string} markdown
+ */
 export async function writeSection(pageUrl, name, markdown) {
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;

@@ -13,9 +13,14 @@ import { expectAnswers, getRequest, seedKeys, verifyRequest } from "./seed.mjs";
 import { positiveInteger, positiveNumber } from "./settings.mjs";
 import { buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
 
-const PATHS = ["liveness", "plain", "counter", "unknown"];
+/** @import { Profiler } from "node:inspector" */
+/** @import { LoadResult } from "./load.mjs" */
+
+const PATHS = /** @type {const} */ (["liveness", "plain", "counter", "unknown"]);
+/** @type {(name: string) => name is (typeof PATHS)[number]} */
+const isPathName = (name) => PATHS.some((path) => path === name);
 const pathName = process.argv[2] ?? "plain";
-if (!PATHS.includes(pathName)) throw new Error(`usage: npm run bench:profile -- <${PATHS.join("|")}>`);
+if (!isPathName(pathName)) throw new Error(`usage: npm run bench:profile -- <${PATHS.join("|")}>`);
 const seconds = positiveNumber("PROFILE_SECONDS", 5);
 const connections = positiveInteger("BENCH_CONNECTIONS", 8);
 const TOP = 15;
@@ -40,10 +45,12 @@ try {
     await measure(request, { ...limits, seconds: 1 });
 
     inspector = await connectInspector(inspectorPort, "core:user:keygate");
+    /** @type {LoadResult | undefined} */
     let load;
     const profile = await inspector.cpuProfile(async () => {
       load = await measure(request, { ...limits, seconds });
     });
+    if (!load) throw new Error("the load run did not finish");
     const origins = moduleOrigins(await readFile(join(bundle.dir, "index.js"), "utf8"));
     const summary = summarize(profile, origins);
 
@@ -65,8 +72,13 @@ try {
   await bundle.remove();
 }
 
-/** Bundle line ranges by origin, from the `// node_modules/…` and `// src/…` comments esbuild writes. */
+/**
+ * Bundle line ranges by origin, from the `// node_modules/…` and `// src/…` comments esbuild writes.
+ * @param {string} bundleSource
+ * @returns {(line: number) => string} the origin of a line of the bundle
+ */
 function moduleOrigins(bundleSource) {
+  /** @type {{ line: number, origin: string }[]} */
   const starts = [];
   bundleSource.split("\n").forEach((line, index) => {
     const match = /^\/\/ (?:node_modules\/((?:@[^/]+\/)?[^/]+)|(src\/[^/]+))/.exec(line);
@@ -82,11 +94,18 @@ function moduleOrigins(bundleSource) {
   };
 }
 
-/** Self samples by origin and by function, as shares of the samples where the isolate was busy. */
+/**
+ * Self samples by origin and by function, as shares of the samples where the isolate was busy.
+ * @param {Profiler.Profile} profile
+ * @param {(line: number) => string} originOf
+ */
 function summarize(profile, originOf) {
+  /** @type {Map<number, number>} */
   const hits = new Map();
-  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  for (const id of profile.samples ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+  /** @type {Map<string, number>} */
   const byOrigin = new Map();
+  /** @type {Map<string, number>} */
   const byFunction = new Map();
   let busy = 0;
   let idle = 0;
@@ -105,10 +124,12 @@ function summarize(profile, originOf) {
     byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + count);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + count);
   }
-  const shares = (map) => [...map].map(([name, count]) => [name, count / busy]).sort((a, b) => b[1] - a[1]);
+  const shares = (/** @type {Map<string, number>} */ map) =>
+    [...map].map(([name, count]) => /** @type {[string, number]} */ ([name, count / busy])).sort((a, b) => b[1] - a[1]);
   return { busy, idle, byOrigin: shares(byOrigin), byFunction: shares(byFunction) };
 }
 
+/** @param {number} share */
 function percent(share) {
   return `${(share * 100).toFixed(1).padStart(5)} %`;
 }

@@ -2,11 +2,17 @@
 // without wrangler's proxy in the way of both. Called by run.mjs as part of `npm run bench`.
 import { compareToBaseline } from "./compare.mjs";
 import { benchPaths, expectAnswers, getRequest, seedKeys } from "./seed.mjs";
-import { TRIVIAL_WORKER, buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
+import { buildWorker, startWorkerd, stateDir, TRIVIAL_WORKER } from "./workerd.mjs";
+
+/** @import { BenchSettings } from "./compare.mjs" */
 
 /** The issue's target: plain verify throughput as a ratio to the trivial Worker. */
 const TARGETS = { "verify: plain key": 0.6 };
 
+/**
+ * @param {string} projectRoot
+ * @param {BenchSettings} settings
+ */
 export async function measureRawWorkerd(projectRoot, settings) {
   const bundle = await buildWorker(projectRoot);
   const state = await stateDir();

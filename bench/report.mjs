@@ -1,15 +1,30 @@
 // Renders a bench report (see run.mjs) as console tables, its block of docs/performance.md and an SVG chart.
 
-const ratio = (value) => `${value.toFixed(2)}×`;
-const range = ([low, high]) => `${low.toFixed(2)}–${high.toFixed(2)}`;
-const targetCell = (row) => {
+/** @import { BenchSettings, ComparedRow } from "./compare.mjs" */
+
+/**
+ * What `npm run bench` measured, as bench/results/latest.json keeps it: `rows` under
+ * `wrangler dev`, liveness first; `raw.rows` on raw workerd, the trivial Worker first.
+ * @typedef {object} BenchReport
+ * @property {string} generatedAt
+ * @property {string} command
+ * @property {{ cpus: number, node: string, loadGenerator: string, stateDir: string }} machine
+ * @property {BenchSettings} settings
+ * @property {ComparedRow[]} rows
+ * @property {{ trivialWorker: string, rows: ComparedRow[] }} raw
+ */
+
+const ratio = (/** @type {number} */ value) => `${value.toFixed(2)}×`;
+const range = (/** @type {[number, number]} */ [low, high]) => `${low.toFixed(2)}–${high.toFixed(2)}`;
+const targetCell = (/** @type {ComparedRow} */ row) => {
   if (row.target === undefined) return "";
   const verdict = `≥ ${ratio(row.target)} ${row.met ? "met" : "**missed**"}`;
   return row.floorMeetsTarget === false ? `${verdict} (its floor misses it too)` : verdict;
 };
 /** Throughput as a share of what the runtime alone allows for the same work. */
-const floorCell = (row) => (row.ofFloor === undefined ? "" : ratio(row.ofFloor));
+const floorCell = (/** @type {ComparedRow} */ row) => (row.ofFloor === undefined ? "" : ratio(row.ofFloor));
 
+/** @param {ComparedRow[]} rows */
 export function textTable(rows) {
   const header = ["path", "req/s", "p50 ms", "p99 ms", "throughput", "(rounds)", "p50", "p99", "of floor", "target"];
   const body = rows.map((row) => [
@@ -25,11 +40,14 @@ export function textTable(rows) {
     targetCell(row).replaceAll("**", ""),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((cells) => cells[i].length)));
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  const line = (/** @type {string[]} */ cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
   return [line(header), ...body.map(line)].join("\n");
 }
 
-/** Each path's ratios to the first row, the baseline. */
+/**
+ * Each path's ratios to the first row, the baseline.
+ * @param {ComparedRow[]} rows
+ */
 function markdownTable(rows) {
   const baseline = rows[0].name;
   return [
@@ -42,7 +60,10 @@ function markdownTable(rows) {
   ].join("\n");
 }
 
-/** The block of docs/performance.md that `npm run bench` writes. */
+/**
+ * The block of docs/performance.md that `npm run bench` writes.
+ * @param {BenchReport} report
+ */
 export function markdownReport(report) {
   const { rows, raw, settings, machine, command, generatedAt } = report;
   return `## Verify paths under \`wrangler dev\`
@@ -109,7 +130,10 @@ that makes that call on this runtime.
 `;
 }
 
-/** Horizontal bars of throughput ratio, with liveness (1×) and each path's target marked. */
+/**
+ * Horizontal bars of throughput ratio, with liveness (1×) and each path's target marked.
+ * @param {{ rows: ComparedRow[] }} report
+ */
 export function svgChart({ rows }) {
   const labelWidth = 190;
   const plotWidth = 400;
@@ -118,8 +142,8 @@ export function svgChart({ rows }) {
   const height = top + rows.length * rowHeight + 46;
   const width = labelWidth + plotWidth + 70;
   const max = Math.max(1.2, ...rows.map((row) => row.throughputRatio)) * 1.05;
-  const x = (value) => labelWidth + (value / max) * plotWidth;
-  const escape = (text) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  const x = (/** @type {number} */ value) => labelWidth + (value / max) * plotWidth;
+  const escapeXml = (/** @type {string} */ text) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="13">`,
@@ -130,13 +154,15 @@ export function svgChart({ rows }) {
     const y = top + i * rowHeight;
     const fill = row.name.startsWith("floor:") ? "#ced4da" : row.target === undefined ? "#7c8ea3" : row.met ? "#2f9e44" : "#e8590c";
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(row.name)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(row.name)}</text>`,
       `<rect x="${labelWidth}" y="${y + 3}" width="${(x(row.throughputRatio) - labelWidth).toFixed(1)}" height="${rowHeight - 8}" fill="${fill}"/>`,
       `<text x="${(x(row.throughputRatio) + 5).toFixed(1)}" y="${y + 15}">${ratio(row.throughputRatio)}</text>`,
     );
     if (row.target !== undefined) {
       const tx = x(row.target).toFixed(1);
-      parts.push(`<line x1="${tx}" x2="${tx}" y1="${y}" y2="${y + rowHeight - 2}" stroke="#000" stroke-width="2" stroke-dasharray="3 2"><title>target ${ratio(row.target)}</title></line>`);
+      parts.push(
+        `<line x1="${tx}" x2="${tx}" y1="${y}" y2="${y + rowHeight - 2}" stroke="#000" stroke-width="2" stroke-dasharray="3 2"><title>target ${ratio(row.target)}</title></line>`,
+      );
     }
   });
   const bottom = top + rows.length * rowHeight;

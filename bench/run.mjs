@@ -5,14 +5,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { compareToBaseline } from "./compare.mjs";
 import { startDevServer, startOtherWorker } from "../scripts/dev-server.mjs";
+import { compareToBaseline } from "./compare.mjs";
 import { writeSection } from "./docs.mjs";
 import { loadGenerator } from "./load.mjs";
 import { measureRawWorkerd } from "./raw.mjs";
 import { markdownReport, svgChart, textTable } from "./report.mjs";
 import { benchPaths, expectAnswers, seedKeys } from "./seed.mjs";
 import { positiveInteger, positiveNumber } from "./settings.mjs";
+
+/** @import { BenchReport } from "./report.mjs" */
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,6 +35,7 @@ const dev = await measureDevServer();
 const raw = await measureRawWorkerd(PROJECT_ROOT, settings);
 console.log(`\nraw workerd:\n${textTable(raw.rows)}`);
 
+/** @type {BenchReport} */
 const report = {
   generatedAt: new Date().toISOString(),
   command: commandLine(),

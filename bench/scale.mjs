@@ -8,14 +8,14 @@ import { createHash, randomBytes, randomInt } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { median } from "./compare.mjs";
 import { freePort } from "../scripts/dev-server.mjs";
+import { schemaStatements } from "../scripts/schema.mjs";
 import { writeSection } from "./docs.mjs";
+import { connectInspector } from "./inspector.mjs";
 import { manage, verifyRequest } from "./seed.mjs";
 import { positiveInteger } from "./settings.mjs";
-import { connectInspector } from "./inspector.mjs";
+import { median, percentile } from "./stats.mjs";
 import { buildWorker, startWorkerd, stateDir } from "./workerd.mjs";
-import { schemaStatements } from "../scripts/schema.mjs";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SMALL_KEYS = 1_000;
@@ -46,11 +46,25 @@ if (SCALE_KEYS < keptBig) {
   throw new Error(`SCALE_KEYS must be at least ${keptBig}: the samples, plus twice the cache bound to fill it past its bound`);
 }
 
+/**
+ * One of the two databases: its local state and, once seeded, its api, the plaintexts of the keys
+ * kept to be verified, and how long seeding took.
+ * @typedef {{ name: string, count: number, state: { path: string, remove: () => Promise<void> }, apiId: string, keys: string[], seedSeconds: number }} ScaleDatabase
+ */
+/** @typedef {"verify" | "lookup"} RequestKind */
+
 const bundle = await buildWorker(PROJECT_ROOT);
-const small = { name: `${SMALL_KEYS.toLocaleString("en-US")} keys`, count: SMALL_KEYS, state: await stateDir() };
-const big = { name: `${SCALE_KEYS.toLocaleString("en-US")} keys`, count: SCALE_KEYS, state: await stateDir() };
+/** @type {ScaleDatabase} */
+const small = { name: `${SMALL_KEYS.toLocaleString("en-US")} keys`, count: SMALL_KEYS, state: await stateDir(), apiId: "", keys: [], seedSeconds: 0 };
+/** @type {ScaleDatabase} */
+const big = { name: `${SCALE_KEYS.toLocaleString("en-US")} keys`, count: SCALE_KEYS, state: await stateDir(), apiId: "", keys: [], seedSeconds: 0 };
 try {
-  for (const [db, keep] of [[small, keptSmall], [big, keptBig]]) {
+  /** @type {[ScaleDatabase, number][]} */
+  const seeding = [
+    [small, keptSmall],
+    [big, keptBig],
+  ];
+  for (const [db, keep] of seeding) {
     const started = performance.now();
     Object.assign(db, await seedDatabase(db, keep));
     db.seedSeconds = (performance.now() - started) / 1000;
@@ -76,6 +90,8 @@ async function cacheBound() {
 /**
  * Fills a fresh database with `count` plain keys, as keys.createKey would have written them, and
  * keeps the plaintexts of `keep` of them, chosen at random, in random order.
+ * @param {ScaleDatabase} db
+ * @param {number} keep
  */
 async function seedDatabase({ name, count, state }, keep) {
   const server = await startWorkerd(bundle, { persistTo: state.path });
@@ -89,10 +105,11 @@ async function seedDatabase({ name, count, state }, keep) {
     const ids = Array.from({ length: count }, () => `key_${randomBytes(12).toString("base64url")}`).sort();
     const kept = new Set();
     while (kept.size < keep) kept.add(randomInt(count));
+    /** @type {string[]} */
     const plaintexts = [];
     const now = Date.now();
     const progress = progressBar(`seeding ${name}`, count);
-    const row = (i) => {
+    const row = (/** @type {number} */ i) => {
       const plaintext = `${KEY_PREFIX}_${randomBytes(16).toString("base64url")}`;
       if (kept.has(i)) plaintexts.push(plaintext);
       const hash = createHash("sha256").update(plaintext).digest("base64");
@@ -135,21 +152,26 @@ async function seedDatabase({ name, count, state }, keep) {
  */
 async function coldVerifies() {
   const dbs = [small, big];
+  /** @type {Awaited<ReturnType<typeof startWorkerd>>[]} */
   const servers = [];
   try {
     for (const db of dbs) servers.push(await startWorkerd(bundle, { persistTo: db.state.path }));
+    /** @type {(d: number, key: string, apiId: string, expected: string) => Promise<number>} */
     const timeOnce = async (d, key, apiId, expected) => {
       const { url, method, headers, body } = verifyRequest(servers[d].baseUrl, { apiId, key });
       const start = performance.now();
       const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      const answer = await res.json();
+      const answer = /** @type {{ code?: string }} */ (await res.json());
       const ms = performance.now() - start;
       if (answer.code !== expected) throw new Error(`${dbs[d].name}: a seeded key answered ${res.status} ${JSON.stringify(answer)}`);
       return ms;
     };
+    /** @type {(d: number, i: number) => Promise<number>} */
     const verify = (d, i) => timeOnce(d, dbs[d].keys[i], dbs[d].apiId, "VALID");
+    /** @type {(d: number, i: number) => Promise<number>} */
     const lookup = (d, i) => timeOnce(d, dbs[d].keys[SAMPLES + i], OTHER_API, "FORBIDDEN");
     for (let i = 0; i < WARMUP; i++) for (const d of [0, 1]) await verify(d, i);
+    /** @type {Record<RequestKind, number[]>[]} */
     const timings = dbs.map(() => ({ verify: [], lookup: [] }));
     const progress = progressBar("cold verifies", SAMPLES);
     for (let i = WARMUP; i < WARMUP + SAMPLES; i++) {
@@ -160,7 +182,7 @@ async function coldVerifies() {
       progress(i - WARMUP + 1);
     }
     const [smallStats, bigStats] = timings.map(({ verify, lookup }) => ({ verify: percentiles(verify), lookup: percentiles(lookup) }));
-    const ratios = (kind) => ({ p50: bigStats[kind].p50 / smallStats[kind].p50, p99: bigStats[kind].p99 / smallStats[kind].p99 });
+    const ratios = (/** @type {RequestKind} */ kind) => ({ p50: bigStats[kind].p50 / smallStats[kind].p50, p99: bigStats[kind].p99 / smallStats[kind].p99 });
     return { small: smallStats, big: bigStats, verifyRatio: ratios("verify"), lookupRatio: ratios("lookup") };
   } finally {
     for (const server of servers) await server.stop();
@@ -180,14 +202,15 @@ async function cacheMemory() {
   try {
     inspector = await connectInspector(inspectorPort, "core:user:keygate");
     const keys = big.keys.slice(keptSmall);
-    const fill = async (from, to) => {
+    const fill = async (/** @type {number} */ from, /** @type {number} */ to) => {
       const progress = progressBar(`filling the key cache (${from}–${to})`, to - from);
       let next = from;
       let answered = 0;
       const worker = async () => {
         while (next < to) {
           const { url, method, headers, body } = verifyRequest(server.baseUrl, { apiId: OTHER_API, key: keys[next++] });
-          const answer = await (await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).json();
+          const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          const answer = /** @type {{ code?: string }} */ (await res.json());
           if (answer.code !== "FORBIDDEN") throw new Error(`a key of another api answered ${JSON.stringify(answer)}`);
           progress(++answered);
         }
@@ -201,19 +224,28 @@ async function cacheMemory() {
     await fill(KEY_CACHE_ENTRIES, 2 * KEY_CACHE_ENTRIES);
     const heapPastBound = await inspector.liveHeapBytes();
     const bytesPerEntry = (heapAtBound - heapAtStart) / (KEY_CACHE_ENTRIES - FILL_START);
-    return { entries: KEY_CACHE_ENTRIES, bytesPerEntry, atBoundBytes: bytesPerEntry * KEY_CACHE_ENTRIES, heapAtBound, growthPastBoundBytes: heapPastBound - heapAtBound };
+    return {
+      entries: KEY_CACHE_ENTRIES,
+      bytesPerEntry,
+      atBoundBytes: bytesPerEntry * KEY_CACHE_ENTRIES,
+      heapAtBound,
+      growthPastBoundBytes: heapPastBound - heapAtBound,
+    };
   } finally {
     inspector?.close();
     await server.stop();
   }
 }
 
+/** @param {number[]} values */
 function percentiles(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return { count: sorted.length, p50: median(sorted), p90: at(0.9), p99: at(0.99) };
+  return { count: values.length, p50: median(values), p90: percentile(values, 0.9), p99: percentile(values, 0.99) };
 }
 
+/**
+ * @template T
+ * @param {T[]} items shuffled in place
+ */
 function shuffle(items) {
   for (let i = items.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
@@ -222,7 +254,12 @@ function shuffle(items) {
   return items;
 }
 
-/** A progress bar on stderr; one line every tenth when stderr is not a terminal. */
+/**
+ * A progress bar on stderr; one line every tenth when stderr is not a terminal.
+ * @param {string} label
+ * @param {number} total
+ * @returns {(done: number) => void}
+ */
 function progressBar(label, total) {
   const started = performance.now();
   let shownTenth = -1;
@@ -237,10 +274,13 @@ function progressBar(label, total) {
   };
 }
 
+/**
+ * @param {{ cold: Awaited<ReturnType<typeof coldVerifies>>, cache: Awaited<ReturnType<typeof cacheMemory>> }} results
+ */
 async function publish({ cold, cache }) {
-  const ms = (value) => `${value.toFixed(2)} ms`;
-  const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
-  const times = (value) => `${value.toFixed(2)}×`;
+  const ms = (/** @type {number} */ value) => `${value.toFixed(2)} ms`;
+  const mb = (/** @type {number} */ bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+  const times = (/** @type {number} */ value) => `${value.toFixed(2)}×`;
   const met = cold.verifyRatio.p50 <= TARGET_RATIO;
   const command = [process.env.SCALE_KEYS && `SCALE_KEYS=${SCALE_KEYS}`, process.env.SCALE_SAMPLES && `SCALE_SAMPLES=${SAMPLES}`, "npm run bench:scale"]
     .filter(Boolean)
@@ -254,7 +294,7 @@ async function publish({ cold, cache }) {
     new URL("results/scale.json", import.meta.url),
     `${JSON.stringify(result, (key, value) => (key === "state" || key === "keys" ? undefined : value), 2)}\n`,
   );
-  const row = (label, db, kind) => {
+  const row = (/** @type {string} */ label, /** @type {"small" | "big"} */ db, /** @type {RequestKind} */ kind) => {
     const { count, p50, p90, p99 } = cold[db][kind];
     return `| ${label} | ${(db === "small" ? small : big).name} | ${count} | ${ms(p50)} | ${ms(p90)} | ${ms(p99)} |`;
   };

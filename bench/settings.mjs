@@ -1,5 +1,9 @@
 // Bench settings from the environment, refused when they make no sense rather than misread.
 
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
 export function positiveNumber(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -8,6 +12,10 @@ export function positiveNumber(name, fallback) {
   return value;
 }
 
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
 export function positiveInteger(name, fallback) {
   const value = positiveNumber(name, fallback);
   if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got ${value}`);

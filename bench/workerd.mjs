@@ -13,7 +13,9 @@ import { schemaStatements } from "../scripts/schema.mjs";
 
 // wrangler's own Miniflare, not whichever other copy is installed: the same workerd build as `wrangler dev`.
 const fromWrangler = createRequire(createRequire(import.meta.url).resolve("wrangler"));
-const { Miniflare } = fromWrangler("miniflare");
+/** Also for benches that lay out Workers of their own (bench/geo/topology.mjs). */
+export const { Miniflare } = fromWrangler("miniflare");
+
 /** Miniflare's WebSocket client, for the V8 inspector. */
 export const WebSocket = createRequire(fromWrangler.resolve("miniflare"))("ws");
 
@@ -23,7 +25,13 @@ export const FLOOR_WORKER = fileURLToPath(new URL("./floor/worker.js", import.me
 /** The trivial Worker that raw numbers are compared with: one line, JSON out. */
 export const TRIVIAL_WORKER = 'export default { fetch: () => Response.json({ status: "ok" }) };';
 
-/** Bundles src/ with `wrangler deploy --dry-run`; remove() deletes the bundle. */
+/** @typedef {{ dir: string, compatibilityDate: string, remove: () => Promise<void> }} WorkerBundle */
+
+/**
+ * Bundles src/ with `wrangler deploy --dry-run`; remove() deletes the bundle.
+ * @param {string} projectRoot
+ * @returns {Promise<WorkerBundle>}
+ */
 export async function buildWorker(projectRoot) {
   const dir = await mkdtemp(join(tmpdir(), "keygate-bundle-"));
   try {
@@ -33,7 +41,8 @@ export async function buildWorker(projectRoot) {
     });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`bundling the Worker failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`, { cause: err });
+    const { stdout = "", stderr = "" } = /** @type {{ stdout?: string, stderr?: string }} */ (err);
+    throw new Error(`bundling the Worker failed:\n${stdout}${stderr}`, { cause: err });
   }
   const toml = await readFile(join(projectRoot, "wrangler.toml"), "utf8");
   const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
@@ -45,10 +54,16 @@ export async function buildWorker(projectRoot) {
  * Starts Keygate (and, if asked, the trivial and the floor Worker) with local D1, KV and SQLite-backed Durable
  * Objects under `persistTo`, bound under wrangler.toml's names, and applies schema.sql.
  * Restarting on the same `persistTo` keeps all state, as `wrangler dev --persist-to` does.
+ * @param {WorkerBundle} bundle
+ * @param {{ persistTo: string, rootKey?: string, trivialWorker?: boolean, floorWorker?: boolean, inspectorPort?: number }} options
  */
-export async function startWorkerd(bundle, { persistTo, rootKey = `root_${randomBytes(24).toString("base64url")}`, trivialWorker = false, floorWorker = false, inspectorPort }) {
+export async function startWorkerd(
+  bundle,
+  { persistTo, rootKey = `root_${randomBytes(24).toString("base64url")}`, trivialWorker = false, floorWorker = false, inspectorPort },
+) {
   const { dir, compatibilityDate } = bundle;
   const ownSocket = [{ host: "127.0.0.1", port: 0 }];
+  /** @type {object[]} Miniflare's worker options */
   const workers = [
     {
       name: "keygate",
@@ -84,7 +99,7 @@ export async function startWorkerd(bundle, { persistTo, rootKey = `root_${random
     await mf.ready;
     const db = await mf.getD1Database("DB");
     await db.batch(schemaStatements().map((statement) => db.prepare(statement)));
-    const origin = async (name) => (await mf.unsafeGetDirectURL(name)).origin;
+    const origin = async (/** @type {string} */ name) => (await mf.unsafeGetDirectURL(name)).origin;
     return {
       baseUrl: await origin("keygate"),
       trivialUrl: trivialWorker ? await origin("trivial") : undefined,

@@ -2,6 +2,7 @@
 // the end-to-end tests (test/e2e/helpers/devServer.ts) and the benchmarks (bench/).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -19,11 +20,48 @@ const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const SECRET_VALUE = /^[\x21-\x7e]+$/;
 const SECRET_VALUE_SPECIALS = /["'`\\$]/;
 
-/** A fresh directory for local state; whoever asks for it removes it (see removePersistDir). */
+/**
+ * @typedef {object} DevServer
+ * @property {string} baseUrl e.g. http://127.0.0.1:41234, without a trailing slash.
+ * @property {string} rootKey
+ * @property {string} persistTo Where local D1, KV and Durable Object state lives; pass it to a later server to resume it.
+ * @property {() => string} output The last part of wrangler's stdout and stderr.
+ * @property {() => Promise<void>} stop Stops wrangler and everything it started; removes `persistTo` if this server created it.
+ */
+
+/**
+ * @typedef {object} DevServerOptions
+ * @property {string} [persistTo] Reuse this state directory (it is kept on stop). Default: a fresh temporary one.
+ * @property {string} [rootKey] Default: a random one.
+ * @property {Record<string, string>} [secrets] More secret variables for the Worker, e.g. `{ GATEWAY_PROXY_SECRET: "…" }`.
+ *   Like ROOT_KEY they reach wrangler in a file that only this user can read, never on its command line.
+ * @property {string[]} [extraArgs] More arguments for `wrangler dev`.
+ */
+
+/**
+ * @typedef {object} OtherWorker
+ * @property {string} baseUrl
+ * @property {() => string} output
+ * @property {() => Promise<void>} stop Stops wrangler and removes the Worker's local state.
+ */
+
+/**
+ * A running `wrangler dev`: where it answers, its recent output, and how to stop it.
+ * @typedef {{ baseUrl: string, output: () => string, stop: () => Promise<void> }} Launched
+ */
+
+/**
+ * A fresh directory for local state; whoever asks for it removes it (see removePersistDir).
+ * @returns {Promise<string>}
+ */
 export function newPersistDir() {
   return mkdtemp(join(tmpdir(), "keygate-dev-"));
 }
 
+/**
+ * @param {string} dir
+ * @returns {Promise<void>}
+ */
 export function removePersistDir(dir) {
   return rm(dir, { recursive: true, force: true });
 }
@@ -34,11 +72,14 @@ export function removePersistDir(dir) {
  * ROOT_KEY and `options.secrets` reach the Worker through a file (wrangler's --env-file, which
  * also keeps the project's .dev.vars out), never on a command line, where `ps` and npm's echo of
  * the command would show them. Resolves once /v1/liveness answers.
+ * @param {DevServerOptions} [options]
+ * @returns {Promise<DevServer>}
  */
 export async function startDevServer(options = {}) {
   const ownsPersistDir = options.persistTo === undefined;
   const persistTo = options.persistTo ?? (await newPersistDir());
   const rootKey = options.rootKey ?? `root_${randomBytes(24).toString("base64url")}`;
+  /** @type {Awaited<ReturnType<typeof writeSecretsFile>> | undefined} */
   let secretsFile;
   try {
     secretsFile = await writeSecretsFile({ ...options.secrets, ROOT_KEY: rootKey });
@@ -51,7 +92,7 @@ export async function startDevServer(options = {}) {
       output: wrangler.output,
       async stop() {
         await wrangler.stop();
-        await secretsFile.remove();
+        await secretsFile?.remove();
         if (ownsPersistDir) await removePersistDir(persistTo);
       },
     };
@@ -65,6 +106,7 @@ export async function startDevServer(options = {}) {
 /**
  * The secrets as a dotenv file, readable by this user only, in a fresh directory of its own that
  * remove() deletes, as does an exit before that.
+ * @param {Record<string, string>} secrets
  */
 async function writeSecretsFile(secrets) {
   for (const [name, value] of Object.entries(secrets)) {
@@ -91,6 +133,8 @@ async function writeSecretsFile(secrets) {
 /**
  * `wrangler dev` on another Worker's config, with nothing of Keygate's own setup: the bench's floor
  * Worker (bench/floor/). Resolves once `livePath` answers; stop() also removes its local state.
+ * @param {{ config: string, livePath: string, extraArgs?: string[] }} options
+ * @returns {Promise<OtherWorker>}
  */
 export async function startOtherWorker({ config, livePath, extraArgs = [] }) {
   const persistTo = await newPersistDir();
@@ -115,6 +159,10 @@ export async function startOtherWorker({ config, livePath, extraArgs = [] }) {
   }
 }
 
+/**
+ * @param {ServeOptions & { envFile: string, extraArgs: string[] }} config
+ * @returns {Promise<Launched>}
+ */
 function launchWrangler(config) {
   const args = ["run", "dev", "--", ...serveArgs(config), "--env-file", config.envFile, ...config.extraArgs];
   return launch("npm", args, {
@@ -124,17 +172,24 @@ function launchWrangler(config) {
   });
 }
 
-/** Loopback only, on the given ports, with state under persistTo, and no interactive prompt. */
+/**
+ * @typedef {{ port: number, inspectorPort: number, persistTo: string }} ServeOptions
+ */
+
+/**
+ * Loopback only, on the given ports, with state under persistTo, and no interactive prompt.
+ * @param {ServeOptions} options
+ */
 function serveArgs({ port, inspectorPort, persistTo }) {
-  return [
-    "--ip", "127.0.0.1",
-    "--port", String(port),
-    "--inspector-port", String(inspectorPort),
-    "--persist-to", persistTo,
-    "--show-interactive-dev-session=false",
-  ];
+  return ["--ip=127.0.0.1", `--port=${port}`, `--inspector-port=${inspectorPort}`, `--persist-to=${persistTo}`, "--show-interactive-dev-session=false"];
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ baseUrl: string, livePath: string, env: Record<string, string> }} options
+ * @returns {Promise<Launched>}
+ */
 async function launch(command, args, { baseUrl, livePath, env }) {
   // Its own process group, so that stopping it also stops npm's and wrangler's children (workerd).
   const child = spawn(command, args, {
@@ -143,10 +198,14 @@ async function launch(command, args, { baseUrl, livePath, env }) {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", ...env },
   });
+  if (child.pid === undefined) {
+    const [err] = await once(child, "error");
+    throw new Error(`${command} could not be started`, { cause: err });
+  }
   const groupId = child.pid;
 
   let output = "";
-  const capture = (chunk) => {
+  const capture = (/** @type {Buffer} */ chunk) => {
     output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS);
   };
   child.stdout.on("data", capture);
@@ -179,6 +238,7 @@ async function launch(command, args, { baseUrl, livePath, env }) {
   return { baseUrl, output: () => output, stop };
 }
 
+/** @param {string} url */
 async function isLive(url) {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -188,6 +248,10 @@ async function isLive(url) {
   }
 }
 
+/**
+ * @param {number} groupId
+ * @param {NodeJS.Signals | 0} signal
+ */
 function signalGroup(groupId, signal) {
   try {
     process.kill(-groupId, signal);
@@ -196,7 +260,11 @@ function signalGroup(groupId, signal) {
   }
 }
 
-/** Waits until no process of the group is left, so its files and ports are released. */
+/**
+ * Waits until no process of the group is left, so its files and ports are released.
+ * @param {number} groupId
+ * @param {number} timeoutMs
+ */
 async function groupGone(groupId, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -210,15 +278,17 @@ async function groupGone(groupId, timeoutMs) {
   return false;
 }
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
+/** @type {(ms: number) => Promise<void>} */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
