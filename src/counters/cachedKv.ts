@@ -1,3 +1,5 @@
+import { LruMap } from "../store/lru";
+
 /** The part of a Durable Object's synchronous KV storage that the counters use. */
 export interface CounterStorage {
   get<T>(key: string): T | undefined;
@@ -19,25 +21,20 @@ export const CACHED_VALUES = 64;
  * them (the counters build new states instead).
  */
 export class CachedKv implements CounterStorage {
-  /** In least recently used order, as LruCache keeps it. */
-  private readonly values = new Map<string, unknown>();
+  private readonly values = new LruMap<string, unknown>(CACHED_VALUES);
 
   constructor(private readonly storage: SyncKvStorage) {}
 
   get<T>(key: string): T | undefined {
-    const value = this.values.has(key) ? this.values.get(key) : this.storage.get<T>(key);
-    this.remember(key, value);
-    return value as T | undefined;
+    // What storage does not hold is remembered too (as undefined), so it is not asked again.
+    if (this.values.has(key)) return this.values.get(key) as T | undefined;
+    const value = this.storage.get<T>(key);
+    this.values.set(key, value);
+    return value;
   }
 
   put<T>(key: string, value: T): void {
     this.storage.put(key, value);
-    this.remember(key, value);
-  }
-
-  private remember(key: string, value: unknown): void {
-    this.values.delete(key);
     this.values.set(key, value);
-    if (this.values.size > CACHED_VALUES) this.values.delete(this.values.keys().next().value!);
   }
 }

@@ -1,5 +1,5 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import { base58 } from "./base58";
+import { base58, base64 } from "@scure/base";
 
 export const DEFAULT_BYTE_LENGTH = 16;
 
@@ -11,9 +11,12 @@ export interface IssuedKey {
   last4: string;
 }
 
-/** A new key: optional readable prefix + base58 of CSPRNG bytes. Only its hash is kept. */
+/**
+ * A new key: optional readable prefix + base58 of CSPRNG bytes. Only its hash is kept. Bitcoin's
+ * base58 alphabet has no 0/O/I/l, so keys survive being read aloud or retyped.
+ */
 export function issueKey(prefix: string | undefined, byteLength = DEFAULT_BYTE_LENGTH): IssuedKey {
-  const secret = base58(crypto.getRandomValues(new Uint8Array(byteLength)));
+  const secret = base58.encode(crypto.getRandomValues(new Uint8Array(byteLength)));
   const plaintext = prefix ? `${prefix}_${secret}` : secret;
   return {
     plaintext,
@@ -27,8 +30,5 @@ const encoder = new TextEncoder();
 
 /** Base64 of the SHA-256 of the key: the only form in which a key is stored or cached. */
 export function hashKey(plaintext: string): string {
-  const digest = sha256(encoder.encode(plaintext));
-  let binary = "";
-  for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return base64.encode(sha256(encoder.encode(plaintext)));
 }

@@ -76,8 +76,4 @@ export async function forgetKeyHash(env: Env, hash: string): Promise<void> {
   await ignoreFailure(() => env.KEY_CACHE.delete(kvKey(hash)));
 }
 
-export function isolateCacheSize(): number {
-  return isolateCache.size;
-}
-
 const kvKey = (hash: string) => `keyhash:${hash}`;

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { errorResponses } from "../surface";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { base58 } from "@scure/base";
 import type { Context } from "hono";
-import { base58 } from "../../crypto/base58";
 import type { KeygateError } from "../../errors";
 import type { VerifyResult } from "../../verify/decide";
 
@@ -52,7 +52,7 @@ export function komboError(c: Context, err: KeygateError): Response {
  */
 export function environmentId(workspaceId: string, environment: string | undefined): string {
   const digest = sha256(new TextEncoder().encode(JSON.stringify([workspaceId, environment ?? null])));
-  return `env_${base58(digest.subarray(0, 16))}`;
+  return `env_${base58.encode(digest.subarray(0, 16))}`;
 }
 
 export function komboCheckApiKey(result: VerifyResult) {
