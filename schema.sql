@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS apis (
   ip_allowlist  TEXT NOT NULL DEFAULT '[]',      -- JSON array of addresses and CIDR ranges
   key_prefixes  TEXT NOT NULL DEFAULT '{}',      -- JSON {environment: prefix} used when a key gives none
   created_at    INTEGER NOT NULL,
-  deleted_at    INTEGER
+  deleted_at    INTEGER,
+  verify_max_staleness_ms INTEGER                -- edge mode: this api's bound; NULL = the deployment's
 );
 CREATE INDEX IF NOT EXISTS apis_workspace ON apis (workspace_id);
 

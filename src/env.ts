@@ -16,6 +16,12 @@ export interface Env {
    * an IP allowlist is refused at the gateway. A secret in production (`wrangler secret put`).
    */
   GATEWAY_PROXY_SECRET?: string;
+  /**
+   * Edge mode (docs/architecture.md): how stale, in ms, a verify may be, so that an isolate can
+   * answer a key it has seen recently without a Durable Object call. 0 or unset: strict mode, where
+   * every change is seen by the very next verify. An api's own bound overrides it.
+   */
+  VERIFY_MAX_STALENESS_MS?: string;
 }
 
 export interface AppEnv {

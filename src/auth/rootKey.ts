@@ -35,7 +35,7 @@ export function requireRootKey(): MiddlewareHandler<AppEnv> {
       c.set("caller", callerFrom(c, { id: BOOTSTRAP_ROOT_KEY_ID, workspaceId: DEFAULT_WORKSPACE, permissions: ["*"], expires: null }));
       return next();
     }
-    const row = await rootKeyByHash(c.env, hash);
+    const row = await rootKeyByHash(c.env.DB, hash);
     if (!row || (row.expires !== null && row.expires <= Date.now())) {
       const hint = c.env.ROOT_KEY ? "" : " No ROOT_KEY is configured: set it with `wrangler secret put ROOT_KEY` (or `--var ROOT_KEY:…` locally).";
       throw new KeygateError("UNAUTHORIZED", `The root key is not valid.${hint}`);

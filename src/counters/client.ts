@@ -1,6 +1,7 @@
 import { KeygateError, dependency, unwrap, type Answer } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import { batch } from "../store/db";
 
 export function keyState(env: Env, keyId: string) {
   return env.KEY_STATE.get(env.KEY_STATE.idFromName(keyId));
@@ -50,7 +51,7 @@ export async function writeFenced<T>(env: Env, keyIds: string[], write: () => Pr
 export async function writeFencedBatch(env: Env, affected: () => D1PreparedStatement, statements: () => D1PreparedStatement[]): Promise<string[]> {
   const before = await dependency("D1", () => affected().all<{ key_id: string }>());
   const fenced = new Set(before.results.map((row) => row.key_id));
-  const [atWrite] = await writeFenced(env, [...fenced], () => env.DB.batch([affected(), ...statements()]));
+  const [atWrite] = await writeFenced(env, [...fenced], () => batch(env.DB, () => [affected(), ...statements()]));
   const changed = (atWrite!.results as { key_id: string }[]).map((row) => row.key_id);
   const missed = changed.filter((keyId) => !fenced.has(keyId));
   if (missed.length > 0) await writeFenced(env, missed, async () => undefined);

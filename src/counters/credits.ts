@@ -7,6 +7,11 @@ export interface CreditState {
   lastRefillAt: number;
   /** The D1 credits_version this count descends from; a newer one in D1 replaces it. */
   version: number;
+  /**
+   * Edge mode: credits lent before the count was last reset, beyond what the reset value could
+   * cover. Credits returned unspent pay this off before they count again.
+   */
+  owed?: number;
 }
 
 /**

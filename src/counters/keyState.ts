@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { KeygateError, refusal, type Answer } from "../errors";
 import type { Env } from "../env";
 import { loadKeyPolicy, type KeyPolicy } from "../store/policy";
-import { countStatements } from "../store/verifications";
+import { addVerificationCounts } from "../store/verifications";
 import {
   checkAccess,
   describeKey,
@@ -18,9 +18,12 @@ import type { CreditOp } from "./credits";
 import { IdentityCharge } from "./identityCharge";
 import { KeyCharge } from "./keyCharge";
 import { KeyCredits } from "./keyCredits";
+import { LeaseLedger } from "./leaseLedger";
 import { identityLimiterName } from "./limiter";
 import { PolicyCache } from "./policyCache";
 import { VerificationBuffer } from "./verificationBuffer";
+import type { Lease, LeaseRequest } from "../verify/lease";
+import { stalenessBound } from "../verify/staleness";
 
 /** What `ratelimit` reports: the limit that denied, or the one with the least left. */
 function reported(states: NamedRatelimitState[], denied?: string) {
@@ -39,11 +42,12 @@ function reported(states: NamedRatelimitState[], denied?: string) {
 export class KeyState extends DurableObject<Env> {
   /** Credits and rate-limit windows: read from memory, written through to storage. */
   private readonly counters = new CachedKv(this.ctx.storage.kv);
-  private readonly credits = new KeyCredits(this.counters);
-  private readonly policies = new PolicyCache((keyId) => loadKeyPolicy(this.env, keyId));
+  private readonly credits: KeyCredits = new KeyCredits(this.counters, () => this.leases.lentCredits);
+  private readonly leases: LeaseLedger = new LeaseLedger(this.counters, this.credits);
+  private readonly policies = new PolicyCache((keyId) => loadKeyPolicy(this.env.DB, keyId));
   private readonly verifications = new VerificationBuffer(
     (at) => void this.ctx.storage.setAlarm(at),
-    (key, counts) => this.env.DB.batch(countStatements(this.env, key, counts)),
+    (key, counts) => addVerificationCounts(this.env.DB, key, counts),
   );
 
   // ---- management: fence → write D1 → release ----
@@ -69,9 +73,17 @@ export class KeyState extends DurableObject<Env> {
   }
 
   private async decide(request: VerifyRequest): Promise<VerifyResult> {
+    const epoch = this.policies.epoch;
     const policy = await this.policies.current(request.keyId);
     if (!policy || policy.deleted) return { valid: false, code: "NOT_FOUND" };
     const now = Date.now();
+    if (request.lease) this.receive(policy, request.lease, now);
+    const result = await this.decideWith(policy, request, now);
+    const lease = this.lend(policy, request, epoch, now);
+    return lease ? { ...result, lease } : result;
+  }
+
+  private async decideWith(policy: KeyPolicy, request: VerifyRequest, now: number): Promise<VerifyResult> {
     const key = describeKey(policy);
     const denied = checkAccess(policy, request, now);
     if (denied) return this.answer(policy, request.tags, { ...key, valid: false, code: denied }, now);
@@ -122,6 +134,45 @@ export class KeyState extends DurableObject<Env> {
     }
   }
 
+  // ---- edge mode ----
+
+  /**
+   * Renews an isolate's lease ahead of its end, taking back what it did not spend; null when the
+   * key no longer exists or is not in edge mode.
+   */
+  async renewLease(keyId: string, request: LeaseRequest): Promise<Answer<Lease | null>> {
+    try {
+      const epoch = this.policies.epoch;
+      const policy = await this.policies.current(keyId);
+      if (!policy || policy.deleted) return { value: null };
+      const now = Date.now();
+      this.receive(policy, request, now);
+      return { value: this.lend(policy, { lease: request }, epoch, now) ?? null };
+    } catch (err) {
+      return refusal(err, "D1");
+    }
+  }
+
+  /** What an isolate gives back and reports: unspent units, and the verifications it answered. */
+  private receive(policy: KeyPolicy, report: LeaseRequest, now: number): void {
+    this.leases.settle(policy, report.returning, now);
+    for (const counted of report.counts) this.verifications.add(policy, counted.outcome, counted.tags, counted.at, counted.count);
+  }
+
+  /**
+   * A lease for the key's staleness bound, unless the key is in strict mode, or a management
+   * write may have landed since its policy was read (a fence stands, or one came and went).
+   */
+  private lend(policy: KeyPolicy, request: Pick<VerifyRequest, "lease" | "ratelimits" | "optionalRatelimits">, epoch: number, now: number): Lease | undefined {
+    const bound = stalenessBound(this.env, policy);
+    if (bound <= 0 || this.policies.fenced || this.policies.epoch !== epoch) return undefined;
+    const used = request.lease?.usedPerSecond ?? { limits: [], credits: 0 };
+    // Names this verify asked for are lent too, so its next verify of them stays local.
+    const asked = [...(request.ratelimits ?? []).filter((limit) => limit.limit === undefined).map((limit) => limit.name), ...(request.optionalRatelimits ?? [])];
+    const limits = [...used.limits, ...asked.filter((name) => !used.limits.some((limit) => limit.name === name)).map((name) => ({ name, perSecond: 0 }))];
+    return this.leases.grant(policy, { limits, credits: used.credits }, bound, now);
+  }
+
   private answer(policy: KeyPolicy, tags: string[] | undefined, result: VerifyResult, now: number): VerifyResult {
     this.verifications.add(policy, result.code, tags, now);
     return result;
@@ -146,11 +197,11 @@ export class KeyState extends DurableObject<Env> {
     return policy ? this.credits.takeAll(policy, Date.now()) : null;
   }
 
-  /** Current credits, for getKey and listKeys. */
+  /** Current credits, for getKey and listKeys; in edge mode, counting those lent and not reported spent. */
   async remaining(keyId: string): Promise<Answer<number | null>> {
     try {
       const policy = await this.policies.current(keyId);
-      return { value: policy ? (this.credits.live(policy, Date.now())?.remaining ?? null) : null };
+      return { value: policy ? this.credits.unspent(policy, Date.now()) : null };
     } catch (err) {
       return refusal(err, "D1");
     }

@@ -14,22 +14,37 @@ export class PolicyCache {
   private kept: Promise<KeyPolicy | null> | null = null;
   /** Management writes in flight: fence token → until when it stands. */
   private readonly fences = new Map<string, number>();
+  private changes = 0;
 
   constructor(private readonly load: (keyId: string) => Promise<KeyPolicy | null>) {}
 
   fence(token: string): void {
     this.fences.set(token, Date.now() + MAX_FENCE_MS);
     this.kept = null;
+    this.changes++;
   }
 
   release(token: string): void {
     this.fences.delete(token);
     this.kept = null;
+    this.changes++;
+  }
+
+  /**
+   * Counts fences and releases. A policy read between two equal values of it was loaded after
+   * the last management write had landed, with none in flight: safe to lend (edge mode).
+   */
+  get epoch(): number {
+    return this.changes;
+  }
+
+  get fenced(): boolean {
+    this.dropLapsedFences(Date.now());
+    return this.fences.size > 0;
   }
 
   current(keyId: string): Promise<KeyPolicy | null> {
-    const now = Date.now();
-    for (const [token, until] of this.fences) if (until <= now) this.fences.delete(token);
+    this.dropLapsedFences(Date.now());
     if (this.fences.size > 0) return this.load(keyId);
     if (!this.kept) {
       const load = this.load(keyId);
@@ -40,5 +55,13 @@ export class PolicyCache {
       });
     }
     return this.kept;
+  }
+
+  private dropLapsedFences(now: number): void {
+    for (const [token, until] of this.fences) {
+      if (until > now) continue;
+      this.fences.delete(token);
+      this.changes++;
+    }
   }
 }

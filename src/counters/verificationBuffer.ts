@@ -32,13 +32,13 @@ export class VerificationBuffer {
     private readonly write: (key: CountedKey, counts: PendingCount[]) => Promise<unknown>,
   ) {}
 
-  add(policy: Pick<KeyPolicy, "id" | "apiId" | "workspaceId">, outcome: VerifyCode, tags: string[] | undefined, now: number): void {
+  add(policy: Pick<KeyPolicy, "id" | "apiId" | "workspaceId">, outcome: VerifyCode, tags: string[] | undefined, now: number, count = 1): void {
     const day = Math.floor(now / DAY_MS) * DAY_MS;
     const tagSet = tags?.length ? JSON.stringify([...new Set(tags)].sort()) : "[]";
     const bucket = pendingBucket(day, outcome, tagSet);
     const waiting = this.pending.get(bucket);
-    if (waiting) waiting.count++;
-    else this.pending.set(bucket, { day, outcome, tags: tagSet, count: 1 });
+    if (waiting) waiting.count += count;
+    else this.pending.set(bucket, { day, outcome, tags: tagSet, count });
     this.countedKey ??= { keyId: policy.id, apiId: policy.apiId, workspaceId: policy.workspaceId };
     // Callers choose their tags freely: once many distinct counts wait, they are flushed at once.
     const overflowing = this.pending.size >= MAX_PENDING_COUNTS;

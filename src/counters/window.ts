@@ -35,8 +35,12 @@ export function bucketWidth(duration: number): number {
   return Math.max(1, Math.ceil(duration / BUCKETS));
 }
 
-/** Decides, without side effects, whether `cost` fits; `next` already carries the charge if it does. */
-export function checkWindow(state: WindowState | undefined, config: LimitConfig, cost: number, now: number): WindowCheck {
+/**
+ * Decides, without side effects, whether `cost` fits; `next` already carries the charge if it
+ * does. The charge goes in the bucket of `chargeAt`: a lease charges its units at the lease's end,
+ * the latest time they can be spent, so that every window that may hold a spend counts them.
+ */
+export function checkWindow(state: WindowState | undefined, config: LimitConfig, cost: number, now: number, chargeAt = now): WindowCheck {
   const width = bucketWidth(config.duration);
   const first = Math.floor((now - config.duration) / width);
   const current = Math.floor(now / width);
@@ -58,13 +62,14 @@ export function checkWindow(state: WindowState | undefined, config: LimitConfig,
 
   const allowed = used + cost <= config.limit;
   if (allowed && cost > 0) {
-    if (counts.length === 0) start = current;
-    if (current < start) {
-      counts = [...new Array<number>(start - current).fill(0), ...counts];
-      start = current;
+    const slot = Math.floor(chargeAt / width);
+    if (counts.length === 0) start = slot;
+    if (slot < start) {
+      counts = [...new Array<number>(start - slot).fill(0), ...counts];
+      start = slot;
     }
-    while (counts.length <= current - start) counts.push(0);
-    counts[current - start]! += cost;
+    while (counts.length <= slot - start) counts.push(0);
+    counts[slot - start]! += cost;
     used += cost;
   }
   // Keep a charged bucket first: it holds the oldest cost, which sets `reset`.

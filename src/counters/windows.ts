@@ -26,11 +26,12 @@ const readWindow = (storage: CounterStorage, name: string) => storage.get<Window
 /**
  * Checks several limits at once, all or nothing, against a Durable Object's synchronous
  * storage. Nothing awaits between the check and the commit, so no other request can slip in.
+ * The charges go in the bucket of `chargeAt` (see checkWindow).
  */
-export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], now: number): ChargeAttempt {
+export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], now: number, chargeAt = now): ChargeAttempt {
   const checks = charges.map((charge) => ({
     charge,
-    check: checkWindow(readWindow(storage, charge.name), charge.config, charge.cost, now),
+    check: checkWindow(readWindow(storage, charge.name), charge.config, charge.cost, now, chargeAt),
   }));
   const denied = checks.find(({ check }) => !check.allowed);
   return {
@@ -49,4 +50,10 @@ export function refundCharges(storage: CounterStorage, charges: LimitCharge[], c
     const state = readWindow(storage, charge.name);
     if (state) storage.put(windowKey(charge.name), refundWindow(state, charge.cost, chargedAt));
   }
+}
+
+/** How much of a limit is left now, without charging anything. */
+export function windowLeft(storage: CounterStorage, charge: Omit<LimitCharge, "cost">, now: number): { left: number; reset: number } {
+  const check = checkWindow(readWindow(storage, charge.name), charge.config, 0, now);
+  return { left: check.remaining, reset: check.reset };
 }

@@ -3,31 +3,27 @@ import { badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { writeFencedBatch } from "../counters/client";
 import { newId } from "../ids";
-import { findApi, insertApi, liveKeysOfApiStatement, softDeleteApi, type ApiRow } from "../store/apis";
+import type { CreateApiInput, UpdateApiInput } from "../schemas";
+import { findApi, insertApi, liveKeysOfApiStatement, setApiStalenessBound, softDeleteApi, type ApiRow } from "../store/apis";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
 import { invalidAllowlistEntries } from "../verify/ipAllowlist";
-
-export interface CreateApiInput {
-  name: string;
-  ipAllowlist?: string[];
-  keyPrefixes?: Record<string, string>;
-}
 
 export async function createApi(env: Env, caller: Caller, input: CreateApiInput): Promise<{ apiId: string }> {
   authorize(caller, "api.*.create_api");
   assertValidAllowlist(input.ipAllowlist ?? []);
   const apiId = newId("api");
-  await batch(env, () => [
-    insertApi(env, {
+  await batch(env.DB, () => [
+    insertApi(env.DB, {
       id: apiId,
       workspace_id: caller.workspaceId,
       name: input.name,
       ipAllowlist: input.ipAllowlist ?? [],
       keyPrefixes: input.keyPrefixes ?? {},
       created_at: Date.now(),
+      verify_max_staleness_ms: input.verifyMaxStalenessMs ?? null,
     }),
-    auditStatement(env, caller, { event: "api.create", resources: [{ type: "api", id: apiId }], description: `Created api "${input.name}".` }),
+    auditStatement(env.DB, caller, { event: "api.create", resources: [{ type: "api", id: apiId }], description: `Created api "${input.name}".` }),
   ]);
   return { apiId };
 }
@@ -41,7 +37,29 @@ export async function getApi(env: Env, caller: Caller, apiId: string) {
     name: api.name,
     ipAllowlist: parseJson<string[]>(api.ip_allowlist, []),
     keyPrefixes: parseJson<Record<string, string>>(api.key_prefixes, {}),
+    verifyMaxStalenessMs: api.verify_max_staleness_ms,
   };
+}
+
+/**
+ * Sets the api's staleness bound for edge mode. Its keys' objects are fenced, so leases lent from
+ * now on follow the new bound; leases already lent keep the one they were lent under.
+ */
+export async function updateApi(env: Env, caller: Caller, input: UpdateApiInput): Promise<void> {
+  authorize(caller, ...apiPermission(input.apiId, "update_api"));
+  await requireApi(env, caller, input.apiId);
+  await writeFencedBatch(
+    env,
+    () => liveKeysOfApiStatement(env.DB, input.apiId),
+    () => [
+      setApiStalenessBound(env.DB, input.apiId, input.verifyMaxStalenessMs),
+      auditStatement(env.DB, caller, {
+        event: "api.update",
+        resources: [{ type: "api", id: input.apiId }],
+        description: `Set api ${input.apiId}'s staleness bound to ${input.verifyMaxStalenessMs === null ? "the deployment's" : `${input.verifyMaxStalenessMs} ms`}.`,
+      }),
+    ],
+  );
 }
 
 /** Deletes the api and every key in it; each key fails its very next verify. */
@@ -50,16 +68,16 @@ export async function deleteApi(env: Env, caller: Caller, apiId: string): Promis
   await requireApi(env, caller, apiId);
   await writeFencedBatch(
     env,
-    () => liveKeysOfApiStatement(env, apiId),
+    () => liveKeysOfApiStatement(env.DB, apiId),
     () => [
-      ...softDeleteApi(env, apiId, Date.now()),
-      auditStatement(env, caller, { event: "api.delete", resources: [{ type: "api", id: apiId }], description: `Deleted api ${apiId} and its keys.` }),
+      ...softDeleteApi(env.DB, apiId, Date.now()),
+      auditStatement(env.DB, caller, { event: "api.delete", resources: [{ type: "api", id: apiId }], description: `Deleted api ${apiId} and its keys.` }),
     ],
   );
 }
 
 export async function requireApi(env: Env, caller: Caller, apiId: string): Promise<ApiRow> {
-  const api = await findApi(env, caller.workspaceId, apiId);
+  const api = await findApi(env.DB, caller.workspaceId, apiId);
   if (!api) throw notFound(`api ${apiId} not found`);
   return api;
 }

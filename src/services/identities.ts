@@ -1,10 +1,11 @@
 import { authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
-import { KeygateError, asDependencyError, badRequest, notFound } from "../errors";
+import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { CreateIdentityInput, NamedLimit, UpdateIdentityInput } from "../schemas";
 import { auditStatement } from "../store/audit";
-import { isUniqueViolation, parseJson } from "../store/db";
+import { batch, isUniqueViolation, parseJson } from "../store/db";
 import {
   findIdentity,
   identityLimits,
@@ -16,28 +17,18 @@ import {
   updateIdentityColumns,
   type IdentityColumns,
   type IdentityRow,
-  type NamedLimitRow,
 } from "../store/identities";
 
-export interface IdentityRef {
-  identityId?: string;
-  externalId?: string;
-}
-
-export interface CreateIdentityInput {
-  externalId: string;
-  meta?: Record<string, unknown>;
-  ratelimits?: NamedLimitRow[];
-  tier?: string;
-}
+/** An identity, by identityId or by externalId. */
+export type IdentityRef = Pick<UpdateIdentityInput, "identityId" | "externalId">;
 
 export async function createIdentity(env: Env, caller: Caller, input: CreateIdentityInput): Promise<{ identityId: string }> {
   authorize(caller, "identity.*.create_identity");
   const taken = () => new KeygateError("CONFLICT", `An identity with externalId "${input.externalId}" already exists.`);
-  if (await findIdentity(env, caller.workspaceId, { externalId: input.externalId })) throw taken();
+  if (await findIdentity(env.DB, caller.workspaceId, { externalId: input.externalId })) throw taken();
   const identityId = newId("id");
-  const statements = [
-    insertIdentity(env, {
+  const statements = () => [
+    insertIdentity(env.DB, {
       id: identityId,
       workspace_id: caller.workspaceId,
       external_id: input.externalId,
@@ -45,43 +36,40 @@ export async function createIdentity(env: Env, caller: Caller, input: CreateIden
       tier: input.tier ?? null,
       created_at: Date.now(),
     }),
-    ...replaceIdentityLimits(env, caller.workspaceId, identityId, input.ratelimits ?? []),
-    auditStatement(env, caller, {
+    ...replaceIdentityLimits(env.DB, caller.workspaceId, identityId, input.ratelimits ?? []),
+    auditStatement(env.DB, caller, {
       event: "identity.create",
       resources: [{ type: "identity", id: identityId }],
       description: `Created identity ${identityId} for externalId "${input.externalId}".`,
     }),
   ];
   try {
-    await env.DB.batch(statements);
+    await batch(env.DB, statements);
   } catch (err) {
     // Another request created the same externalId between the check and the write.
-    throw isUniqueViolation(err, "identities") ? taken() : asDependencyError("D1", err);
+    throw isUniqueViolation(err, "identities") ? taken() : err;
   }
   return { identityId };
 }
 
 export async function getIdentity(env: Env, caller: Caller, ref: IdentityRef) {
   authorize(caller, "identity.*.read_identity");
-  return renderIdentity(env, await requireIdentity(env, caller, ref));
+  return identityWithLimits(env, await requireIdentity(env, caller, ref));
 }
 
 export async function listIdentities(env: Env, caller: Caller, query: { limit: number; cursor?: string; environment?: string }) {
   authorize(caller, "identity.*.read_identity");
-  const { rows, total } = await listIdentityRows(env, caller.workspaceId, query);
+  const { rows, total } = await listIdentityRows(env.DB, caller.workspaceId, query);
   const page = rows.slice(0, query.limit);
-  const limits = await identityLimits(env, page.map((row) => row.id));
+  const limits = await identityLimits(env.DB, page.map((row) => row.id));
   return {
-    identities: page.map((row) => ({ id: row.id, externalId: row.external_id, ratelimits: limits.get(row.id)! })),
+    identities: page.map((row) => {
+      const { id, externalId, ratelimits } = renderIdentity(row, limits.get(row.id)!);
+      return { id, externalId, ratelimits };
+    }),
     cursor: rows.length > query.limit ? page[page.length - 1]!.id : undefined,
     total,
   };
-}
-
-export interface UpdateIdentityInput extends IdentityRef {
-  meta?: Record<string, unknown>;
-  ratelimits?: NamedLimitRow[];
-  tier?: string | null;
 }
 
 /** Applies the fields given (`ratelimits` replaces the whole set); every key of the identity sees it on its next verify. */
@@ -93,16 +81,16 @@ export async function updateIdentity(env: Env, caller: Caller, input: UpdateIden
   if (input.tier !== undefined) columns.tier = input.tier;
   const changed = [input.meta !== undefined && "meta", input.ratelimits !== undefined && "ratelimits", input.tier !== undefined && "tier"].filter(Boolean);
   const statements = () => [
-    updateIdentityColumns(env, identity.id, columns, Date.now()),
-    ...(input.ratelimits ? replaceIdentityLimits(env, caller.workspaceId, identity.id, input.ratelimits) : []),
-    auditStatement(env, caller, {
+    updateIdentityColumns(env.DB, identity.id, columns, Date.now()),
+    ...(input.ratelimits ? replaceIdentityLimits(env.DB, caller.workspaceId, identity.id, input.ratelimits) : []),
+    auditStatement(env.DB, caller, {
       event: "identity.update",
       resources: [{ type: "identity", id: identity.id }],
       description: `Updated ${changed.join(", ") || "nothing"} of identity ${identity.id}.`,
     }),
   ];
-  await writeFencedBatch(env, () => liveKeysOfIdentityStatement(env, identity.id), statements);
-  return renderIdentity(env, await requireIdentity(env, caller, { identityId: identity.id }));
+  await writeFencedBatch(env, () => liveKeysOfIdentityStatement(env.DB, identity.id), statements);
+  return identityWithLimits(env, await requireIdentity(env, caller, { identityId: identity.id }));
 }
 
 /** Soft-deletes the identity: its keys keep working, without its limits and meta, from their next verify. */
@@ -111,10 +99,10 @@ export async function deleteIdentity(env: Env, caller: Caller, identityId: strin
   const identity = await requireIdentity(env, caller, { identityId });
   await writeFencedBatch(
     env,
-    () => liveKeysOfIdentityStatement(env, identity.id),
+    () => liveKeysOfIdentityStatement(env.DB, identity.id),
     () => [
-      ...softDeleteIdentity(env, identity.id, Date.now()),
-      auditStatement(env, caller, {
+      ...softDeleteIdentity(env.DB, identity.id, Date.now()),
+      auditStatement(env.DB, caller, {
         event: "identity.delete",
         resources: [{ type: "identity", id: identity.id }],
         description: `Deleted identity ${identity.id} (externalId "${identity.external_id}"); its keys no longer share its limits or meta.`,
@@ -125,18 +113,22 @@ export async function deleteIdentity(env: Env, caller: Caller, identityId: strin
 
 async function requireIdentity(env: Env, caller: Caller, ref: IdentityRef): Promise<IdentityRow> {
   if (ref.identityId === undefined && ref.externalId === undefined) throw badRequest("identityId: give identityId or externalId");
-  const identity = await findIdentity(env, caller.workspaceId, ref);
+  const identity = await findIdentity(env.DB, caller.workspaceId, ref);
   if (!identity) throw notFound(`identity ${ref.identityId ?? `with externalId "${ref.externalId}"`} not found`);
   return identity;
 }
 
-async function renderIdentity(env: Env, identity: IdentityRow) {
-  const limits = await identityLimits(env, [identity.id]);
+async function identityWithLimits(env: Env, identity: IdentityRow) {
+  const limits = await identityLimits(env.DB, [identity.id]);
+  return renderIdentity(identity, limits.get(identity.id)!);
+}
+
+function renderIdentity(identity: IdentityRow, ratelimits: NamedLimit[]) {
   return {
     id: identity.id,
     externalId: identity.external_id,
     meta: parseJson<Record<string, unknown>>(identity.meta, {}),
-    ratelimits: limits.get(identity.id)!,
+    ratelimits,
     tier: identity.tier ?? undefined,
   };
 }

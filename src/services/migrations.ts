@@ -2,19 +2,13 @@ import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { hashKey } from "../crypto/keys";
 import { KeygateError, badRequest } from "../errors";
 import type { Env } from "../env";
+import type { ImportedKey } from "../schemas";
 import { batch, isUniqueViolation } from "../store/db";
 import { forgetKeyHash } from "../store/keyLookup";
 import { requireApi } from "./apis";
-import { assertValidKeySettings, newKeyStatements, type CreateKeyInput, type KeySecret } from "./keys";
+import { newKeyStatements, type KeySecret } from "./keys/create";
+import { assertValidKeySettings } from "./keys/settings";
 import { authorizeLinksOfNewKeys, resolveRbac } from "./rbac";
-
-export interface ImportedKey extends Omit<CreateKeyInput, "byteLength" | "recoverable"> {
-  /** The key as its holders use it; hashed here and never stored. */
-  plaintext?: string;
-  /** Or only its hash, as Unkey exports it: base64 of SHA-256, the form Keygate stores. */
-  hash?: { value: string; variant: "sha256_base64" };
-  start?: string;
-}
 
 /**
  * Imports existing keys (Unkey's `migrations.createKeys`): all of them, or none. Their holders
@@ -42,17 +36,17 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
     resolveRbac(env, caller, "roles", [...new Set(keys.flatMap((key) => key.roles ?? []))]),
   ]);
   const prepared = keys.map((key, i) =>
-    newKeyStatements(env, caller, apis.get(key.apiId)!, key, secrets[i]!, { permissions: permissions.rows, roles: roles.rows }, now, "Imported"),
+    newKeyStatements(env.DB, caller, apis.get(key.apiId)!, key, secrets[i]!, { permissions: permissions.rows, roles: roles.rows }, now, "Imported"),
   );
   try {
-    await batch(env, () => [...permissions.creates, ...roles.creates, ...prepared.flatMap((key) => key.statements())]);
+    await batch(env.DB, () => [...permissions.creates, ...roles.creates, ...prepared.flatMap((key) => key.statements())]);
   } catch (err) {
-    if (err instanceof KeygateError && isUniqueViolation(err.cause, "keys")) {
+    if (isUniqueViolation(err, "keys")) {
       throw new KeygateError("CONFLICT", "A key with the same hash already exists; nothing was imported.");
     }
     throw err;
   }
-  await Promise.all(secrets.map((secret) => forgetKeyHash(env, secret.hash)));
+  await Promise.all(secrets.map((secret) => forgetKeyHash(env.KEY_CACHE, secret.hash)));
   return { keyIds: prepared.map((key) => key.keyId) };
 }
 

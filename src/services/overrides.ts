@@ -2,6 +2,7 @@ import { authorize, type Caller } from "../auth/caller";
 import { badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { SetOverrideInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch } from "../store/db";
 import {
@@ -14,23 +15,14 @@ import {
   type OverrideRow,
 } from "../store/ratelimits";
 
-export interface NamespaceRef {
-  namespaceId?: string;
-  namespaceName?: string;
-}
-
-export interface SetOverrideInput extends NamespaceRef {
-  identifier: string;
-  limit: number;
-  duration: number;
-  async?: boolean;
-}
+/** A namespace, by id or by name. */
+export type NamespaceRef = Pick<SetOverrideInput, "namespaceId" | "namespaceName">;
 
 /** Sets (or replaces) the limit and duration that ratelimits.limit uses for this identifier. */
 export async function setOverride(env: Env, caller: Caller, input: SetOverrideInput): Promise<{ overrideId: string }> {
   const namespace = await requireNamespace(env, caller, input, "set_override");
-  const [written] = await batch(env, [
-    upsertOverride(env, {
+  const [written] = await batch(env.DB, [
+    upsertOverride(env.DB, {
       id: newId("rlo"),
       namespace_id: namespace.id,
       identifier: input.identifier,
@@ -39,7 +31,7 @@ export async function setOverride(env: Env, caller: Caller, input: SetOverrideIn
       async: input.async === undefined ? null : input.async ? 1 : 0,
       created_at: Date.now(),
     }),
-    auditStatement(env, caller, {
+    auditStatement(env.DB, caller, {
       event: "ratelimit.override.set",
       resources: [{ type: "ratelimitNamespace", id: namespace.id }],
       description: `Set the limit of "${input.identifier}" in namespace "${namespace.name}" to ${input.limit} per ${input.duration} ms.`,
@@ -55,7 +47,7 @@ export async function getOverride(env: Env, caller: Caller, input: NamespaceRef 
 
 export async function listOverrides(env: Env, caller: Caller, input: NamespaceRef & { limit: number; cursor?: string }) {
   const namespace = await requireNamespace(env, caller, input, "read_override");
-  const { rows, total } = await listOverrideRows(env, namespace.id, input);
+  const { rows, total } = await listOverrideRows(env.DB, namespace.id, input);
   const page = rows.slice(0, input.limit);
   return {
     overrides: page.map(renderOverride),
@@ -67,9 +59,9 @@ export async function listOverrides(env: Env, caller: Caller, input: NamespaceRe
 export async function deleteOverride(env: Env, caller: Caller, input: NamespaceRef & { identifier: string }): Promise<void> {
   const namespace = await requireNamespace(env, caller, input, "delete_override");
   const override = await requireOverride(env, namespace, input.identifier);
-  await batch(env, [
-    deleteOverrideStatement(env, override.id),
-    auditStatement(env, caller, {
+  await batch(env.DB, [
+    deleteOverrideStatement(env.DB, override.id),
+    auditStatement(env.DB, caller, {
       event: "ratelimit.override.delete",
       resources: [{ type: "ratelimitNamespace", id: namespace.id }],
       description: `Removed the override of "${input.identifier}" in namespace "${namespace.name}".`,
@@ -84,7 +76,7 @@ export async function deleteOverride(env: Env, caller: Caller, input: NamespaceR
  */
 async function requireNamespace(env: Env, caller: Caller, ref: NamespaceRef, action: string): Promise<NamespaceRow> {
   if (ref.namespaceId === undefined && ref.namespaceName === undefined) throw badRequest("namespaceId: give namespaceId or namespaceName");
-  const namespace = await findNamespace(env, caller.workspaceId, ref);
+  const namespace = await findNamespace(env.DB, caller.workspaceId, ref);
   authorize(caller, `ratelimit.*.${action}`, ...(namespace ? [`ratelimit.${namespace.id}.${action}`] : []));
   if (!namespace) {
     throw notFound(`ratelimit namespace ${ref.namespaceId ?? `"${ref.namespaceName}"`} not found; a namespace is created by its first ratelimits.limit call`);
@@ -93,7 +85,7 @@ async function requireNamespace(env: Env, caller: Caller, ref: NamespaceRef, act
 }
 
 async function requireOverride(env: Env, namespace: NamespaceRow, identifier: string): Promise<OverrideRow> {
-  const override = await findOverride(env, namespace.id, identifier);
+  const override = await findOverride(env.DB, namespace.id, identifier);
   if (!override) throw notFound(`no override for "${identifier}" in namespace "${namespace.name}"`);
   return override;
 }

@@ -1,9 +1,11 @@
 import { authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
-import { KeygateError, dependency, notFound } from "../errors";
+import { KeygateError, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { CreatePermissionInput } from "../schemas";
 import { auditStatement } from "../store/audit";
+import { batch } from "../store/db";
 import {
   deleteRbac,
   findPermission,
@@ -15,29 +17,21 @@ import {
 } from "../store/rbac";
 import { conflictOnTakenName } from "./rbac";
 
-export interface CreatePermissionInput {
-  name: string;
-  slug?: string;
-  description?: string;
-}
-
 export async function createPermission(env: Env, caller: Caller, input: CreatePermissionInput): Promise<{ permissionId: string }> {
   authorize(caller, "rbac.*.create_permission");
-  const taken = await findRbac(env, "permissions", caller.workspaceId, [], [input.name]);
+  const taken = await findRbac(env.DB, "permissions", caller.workspaceId, [], [input.name]);
   if (taken.length > 0) throw new KeygateError("CONFLICT", `A permission named "${input.name}" already exists.`);
   const permissionId = newId("perm");
   const row = { id: permissionId, name: input.name, slug: input.slug };
-  await dependency("D1", () =>
-    conflictOnTakenName(
-      env.DB.batch([
-        insertRbac(env, "permissions", caller.workspaceId, row, input.description || null, Date.now()),
-        auditStatement(env, caller, {
-          event: "permission.create",
-          resources: [{ type: "permission", id: permissionId }],
-          description: `Created permission "${input.name}".`,
-        }),
-      ]),
-    ),
+  await conflictOnTakenName(
+    batch(env.DB, () => [
+      insertRbac(env.DB, "permissions", caller.workspaceId, row, input.description || null, Date.now()),
+      auditStatement(env.DB, caller, {
+        event: "permission.create",
+        resources: [{ type: "permission", id: permissionId }],
+        description: `Created permission "${input.name}".`,
+      }),
+    ]),
   );
   return { permissionId };
 }
@@ -49,7 +43,7 @@ export async function getPermission(env: Env, caller: Caller, permissionId: stri
 
 export async function listPermissions(env: Env, caller: Caller) {
   authorize(caller, "rbac.*.read_permission");
-  return (await listPermissionRows(env, caller.workspaceId)).map(renderPermission);
+  return (await listPermissionRows(env.DB, caller.workspaceId)).map(renderPermission);
 }
 
 /** Deletes the permission and its links; keys that held it lose it on their very next verify. */
@@ -58,10 +52,10 @@ export async function deletePermission(env: Env, caller: Caller, permissionId: s
   const permission = await requirePermission(env, caller, permissionId);
   await writeFencedBatch(
     env,
-    () => keysAffectedStatement(env, "permissions", permission.id),
+    () => keysAffectedStatement(env.DB, "permissions", permission.id),
     () => [
-      ...deleteRbac(env, "permissions", permission.id),
-      auditStatement(env, caller, {
+      ...deleteRbac(env.DB, "permissions", permission.id),
+      auditStatement(env.DB, caller, {
         event: "permission.delete",
         resources: [{ type: "permission", id: permission.id }],
         description: `Deleted permission "${permission.name}".`,
@@ -71,7 +65,7 @@ export async function deletePermission(env: Env, caller: Caller, permissionId: s
 }
 
 async function requirePermission(env: Env, caller: Caller, permissionId: string): Promise<PermissionRow> {
-  const permission = await findPermission(env, caller.workspaceId, permissionId);
+  const permission = await findPermission(env.DB, caller.workspaceId, permissionId);
   if (!permission) throw notFound(`permission ${permissionId} not found`);
   return permission;
 }

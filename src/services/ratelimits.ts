@@ -1,10 +1,10 @@
 import { authorize, type Caller } from "../auth/caller";
 import { namespaceLimiterName } from "../counters/limiter";
-import { asDependencyError, dependency } from "../errors";
+import { dependency } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
 import { auditStatement } from "../store/audit";
-import { isUniqueViolation } from "../store/db";
+import { batch, isUniqueViolation } from "../store/db";
 import { insertNamespace, namespaceWithOverride } from "../store/ratelimits";
 
 export const DEFAULT_NAMESPACE = "default";
@@ -33,7 +33,7 @@ export interface LimitAnswer {
  */
 export async function applyLimit(env: Env, caller: Caller, input: LimitInput): Promise<LimitAnswer> {
   const namespace = input.namespace ?? DEFAULT_NAMESPACE;
-  const found = await namespaceWithOverride(env, caller.workspaceId, namespace, input.identifier);
+  const found = await namespaceWithOverride(env.DB, caller.workspaceId, namespace, input.identifier);
   authorize(caller, "ratelimit.*.limit", ...(found ? [`ratelimit.${found.namespace_id}.limit`] : []));
   if (!found) await createNamespace(env, caller, namespace);
 
@@ -48,9 +48,9 @@ export async function applyLimit(env: Env, caller: Caller, input: LimitInput): P
 async function createNamespace(env: Env, caller: Caller, name: string): Promise<void> {
   const namespaceId = newId("rlns");
   try {
-    await env.DB.batch([
-      insertNamespace(env, { id: namespaceId, workspace_id: caller.workspaceId, name, created_at: Date.now() }),
-      auditStatement(env, caller, {
+    await batch(env.DB, () => [
+      insertNamespace(env.DB, { id: namespaceId, workspace_id: caller.workspaceId, name, created_at: Date.now() }),
+      auditStatement(env.DB, caller, {
         event: "ratelimit.namespace.create",
         resources: [{ type: "ratelimitNamespace", id: namespaceId }],
         description: `Created ratelimit namespace "${name}" on its first use.`,
@@ -58,6 +58,6 @@ async function createNamespace(env: Env, caller: Caller, name: string): Promise<
     ]);
   } catch (err) {
     // A concurrent first call created it: that is just as good.
-    if (!isUniqueViolation(err, "ratelimit_namespaces")) throw asDependencyError("D1", err);
+    if (!isUniqueViolation(err, "ratelimit_namespaces")) throw err;
   }
 }

@@ -2,17 +2,10 @@ import { authorize, type Caller } from "../auth/caller";
 import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { RbacRef } from "../schemas";
 import type { AuditEntry } from "../store/audit";
 import { isUniqueViolation } from "../store/db";
 import { findRbac, insertRbac, type RbacRow, type RbacTable } from "../store/rbac";
-
-/** A permission or role named by id or by name; `create` makes a missing name. */
-export interface RbacRef {
-  id?: string;
-  name?: string;
-  slug?: string;
-  create?: boolean;
-}
 
 export interface Resolved {
   rows: RbacRow[];
@@ -62,7 +55,7 @@ export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, re
     if (!ref.id && !ref.name) throw badRequest(`${table}: each entry needs an id or a name`);
   }
   const existing = await findRbac(
-    env,
+    env.DB,
     table,
     caller.workspaceId,
     wanted.flatMap((r) => (r.id ? [r.id] : [])),
@@ -84,7 +77,7 @@ export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, re
     const row = { id: newId(table === "permissions" ? "perm" : "role"), name: ref.name! };
     rows.set(row.id, row);
     created.push(row);
-    creates.push(insertRbac(env, table, caller.workspaceId, row, null, now));
+    creates.push(insertRbac(env.DB, table, caller.workspaceId, row, null, now));
   }
   return { rows: [...rows.values()], created, creates };
 }

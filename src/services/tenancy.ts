@@ -5,9 +5,11 @@ import { issueKey } from "../crypto/keys";
 import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
 import { newId } from "../ids";
+import type { CreateRootKeyInput } from "../schemas";
 import { auditStatement } from "../store/audit";
-import { batch, first, parseJson } from "../store/db";
+import { batch, parseJson } from "../store/db";
 import { findLiveRootKey, insertRootKey, liveRootKeys, softDeleteRootKey } from "../store/rootKeys";
+import { findWorkspaceName, insertWorkspace, workspaceExists } from "../store/workspaces";
 
 const ROOT_KEY_PREFIX = "kg_root";
 
@@ -16,18 +18,11 @@ export async function createWorkspace(env: Env, caller: Caller, name: string): P
     throw new KeygateError("INSUFFICIENT_PERMISSIONS", "Only the bootstrap ROOT_KEY can create workspaces.");
   }
   const workspaceId = newId("ws");
-  await batch(env, () => [
-    env.DB.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)").bind(workspaceId, name, Date.now()),
-    auditStatement(env, caller, { event: "workspace.create", resources: [{ type: "workspace", id: workspaceId }], description: `Created workspace "${name}".` }, workspaceId),
+  await batch(env.DB, () => [
+    insertWorkspace(env.DB, { id: workspaceId, name, created_at: Date.now() }),
+    auditStatement(env.DB, caller, { event: "workspace.create", resources: [{ type: "workspace", id: workspaceId }], description: `Created workspace "${name}".` }, workspaceId),
   ]);
   return { workspaceId };
-}
-
-export interface CreateRootKeyInput {
-  workspaceId?: string;
-  name: string;
-  permissions: string[];
-  expires?: number;
 }
 
 /**
@@ -38,8 +33,7 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
   authorize(caller, "root_key.*.create_root_key");
   const workspaceId = input.workspaceId ?? caller.workspaceId;
   if (workspaceId !== caller.workspaceId && caller.rootKeyId !== BOOTSTRAP_ROOT_KEY_ID) throw notFound(`workspace ${workspaceId} not found`);
-  const workspace = await first<{ id: string }>(env, "SELECT id FROM workspaces WHERE id = ?", workspaceId);
-  if (!workspace) throw notFound(`workspace ${workspaceId} not found`);
+  if (!(await workspaceExists(env.DB, workspaceId))) throw notFound(`workspace ${workspaceId} not found`);
   const escalated = input.permissions.find((permission) => !grants(caller.permissions, permission));
   if (escalated) throw new KeygateError("INSUFFICIENT_PERMISSIONS", `This root key cannot grant ${escalated}, which it does not hold.`);
   if (input.expires !== undefined && input.expires <= Date.now()) {
@@ -54,8 +48,8 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
 
   const issued = issueKey(ROOT_KEY_PREFIX, 32);
   const keyId = newId("root");
-  await batch(env, () => [
-    insertRootKey(env, {
+  await batch(env.DB, () => [
+    insertRootKey(env.DB, {
       id: keyId,
       workspace_id: workspaceId,
       hash: issued.hash,
@@ -67,7 +61,7 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
       created_at: Date.now(),
     }),
     auditStatement(
-      env,
+      env.DB,
       caller,
       {
         event: "root_key.create",
@@ -82,7 +76,7 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
 
 export async function listRootKeys(env: Env, caller: Caller) {
   authorize(caller, "root_key.*.read_root_key");
-  const rows = await liveRootKeys(env, caller.workspaceId);
+  const rows = await liveRootKeys(env.DB, caller.workspaceId);
   return {
     rootKeys: rows.map((row) => ({
       id: row.id,
@@ -102,10 +96,18 @@ export async function listRootKeys(env: Env, caller: Caller) {
  */
 export async function deleteRootKey(env: Env, caller: Caller, keyId: string): Promise<void> {
   authorize(caller, "root_key.*.delete_root_key");
-  const row = await findLiveRootKey(env, caller.workspaceId, keyId);
+  const row = await findLiveRootKey(env.DB, caller.workspaceId, keyId);
   if (!row) throw notFound(`root key ${keyId} not found`);
-  await batch(env, () => [
-    softDeleteRootKey(env, keyId, Date.now()),
-    auditStatement(env, caller, { event: "root_key.delete", resources: [{ type: "root_key", id: keyId }], description: `Deleted root key ${keyId}.` }),
+  await batch(env.DB, () => [
+    softDeleteRootKey(env.DB, keyId, Date.now()),
+    auditStatement(env.DB, caller, { event: "root_key.delete", resources: [{ type: "root_key", id: keyId }], description: `Deleted root key ${keyId}.` }),
   ]);
+}
+
+/** The workspace's name (Kirim's organization). */
+export async function workspaceName(env: Env, workspaceId: string): Promise<string> {
+  const name = await findWorkspaceName(env.DB, workspaceId);
+  // Every key references its workspace, so a missing row is Keygate's fault, not the caller's.
+  if (name === null) throw new KeygateError("INTERNAL_SERVER_ERROR", `Workspace ${workspaceId} is missing.`);
+  return name;
 }

@@ -1,10 +1,10 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { badRequest } from "../errors";
 import type { Env } from "../env";
-import { apisOfOwner, dailyOutcomes, verificationStats, type DayRange, type OutcomeField, type StatsRow } from "../store/verifications";
+import { OUTCOME_FIELDS, apisOfOwner, dailyOutcomes, verificationStats, type DayRange, type OutcomeField, type StatsRow } from "../store/verifications";
 import { DAY_MS } from "../time";
 import { requireApi } from "./apis";
-import { requireKey } from "./keys";
+import { requireKey } from "./keys/read";
 
 /** Without `start`, a query covers the 30 days up to `end` (default: now). */
 const DEFAULT_RANGE_MS = 30 * DAY_MS;
@@ -30,12 +30,12 @@ export async function getKeyVerifications(env: Env, caller: Caller, input: KeyVe
   if (input.keyId !== undefined) {
     const key = await requireKey(env, caller, input.keyId);
     authorize(caller, ...apiPermission(key.api_id, "read_key"));
-    return { verifications: await dailyOutcomes(env, caller.workspaceId, { keyId: key.id }, range) };
+    return { verifications: await dailyOutcomes(env.DB, caller.workspaceId, { keyId: key.id }, range) };
   }
-  const apiIds = await apisOfOwner(env, caller.workspaceId, input.ownerId!);
+  const apiIds = await apisOfOwner(env.DB, caller.workspaceId, input.ownerId!);
   if (apiIds.length === 0) authorize(caller, "api.*.read_key");
   for (const apiId of apiIds) authorize(caller, ...apiPermission(apiId, "read_key"));
-  return { verifications: await dailyOutcomes(env, caller.workspaceId, { ownerId: input.ownerId! }, range) };
+  return { verifications: await dailyOutcomes(env.DB, caller.workspaceId, { ownerId: input.ownerId! }, range) };
 }
 
 export type GroupBy = "key" | "identity" | "tags" | "tag" | "month" | "day" | "hour";
@@ -57,6 +57,9 @@ export interface StatsInput {
 
 export const MAX_STATS_ROWS = 10_000;
 
+/** The outcome counts every stats row carries, by field name. */
+export const STATS_OUTCOME_FIELDS = Object.keys(OUTCOME_FIELDS) as [OutcomeField, ...OutcomeField[]];
+
 /** analytics.getVerifications: an api's verification outcomes, grouped by day or month, key, identity and tags. */
 export async function getVerificationStats(env: Env, caller: Caller, input: StatsInput) {
   authorize(caller, ...apiPermission(input.apiId, "read_analytics"));
@@ -74,7 +77,7 @@ export async function getVerificationStats(env: Env, caller: Caller, input: Stat
   const range = dayRange(input.start, input.end);
   await requireApi(env, caller, input.apiId);
 
-  const rows = await verificationStats(env, {
+  const rows = await verificationStats(env.DB, {
     workspaceId: caller.workspaceId,
     apiId: input.apiId,
     keyIds: input.keyIds,

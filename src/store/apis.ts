@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { first } from "./db";
 
 export interface ApiRow {
@@ -8,27 +7,32 @@ export interface ApiRow {
   ip_allowlist: string;
   key_prefixes: string;
   created_at: number;
+  verify_max_staleness_ms: number | null;
 }
 
 /** A live api of this workspace; another workspace's api is indistinguishable from none. */
-export function findApi(env: Env, workspaceId: string, apiId: string): Promise<ApiRow | null> {
-  return first<ApiRow>(env, "SELECT * FROM apis WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", apiId, workspaceId);
+export function findApi(db: D1Database, workspaceId: string, apiId: string): Promise<ApiRow | null> {
+  return first<ApiRow>(db, "SELECT * FROM apis WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", apiId, workspaceId);
 }
 
-export function insertApi(env: Env, api: Omit<ApiRow, "ip_allowlist" | "key_prefixes"> & { ipAllowlist: string[]; keyPrefixes: Record<string, string> }) {
-  return env.DB.prepare(
-    "INSERT INTO apis (id, workspace_id, name, ip_allowlist, key_prefixes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  ).bind(api.id, api.workspace_id, api.name, JSON.stringify(api.ipAllowlist), JSON.stringify(api.keyPrefixes), api.created_at);
+export function insertApi(db: D1Database, api: Omit<ApiRow, "ip_allowlist" | "key_prefixes"> & { ipAllowlist: string[]; keyPrefixes: Record<string, string> }) {
+  return db
+    .prepare("INSERT INTO apis (id, workspace_id, name, ip_allowlist, key_prefixes, created_at, verify_max_staleness_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(api.id, api.workspace_id, api.name, JSON.stringify(api.ipAllowlist), JSON.stringify(api.keyPrefixes), api.created_at, api.verify_max_staleness_ms);
 }
 
-export function softDeleteApi(env: Env, apiId: string, now: number) {
+export function setApiStalenessBound(db: D1Database, apiId: string, boundMs: number | null): D1PreparedStatement {
+  return db.prepare("UPDATE apis SET verify_max_staleness_ms = ? WHERE id = ?").bind(boundMs, apiId);
+}
+
+export function softDeleteApi(db: D1Database, apiId: string, now: number) {
   return [
-    env.DB.prepare("UPDATE apis SET deleted_at = ? WHERE id = ?").bind(now, apiId),
-    env.DB.prepare("UPDATE keys SET deleted_at = ? WHERE api_id = ? AND deleted_at IS NULL").bind(now, apiId),
+    db.prepare("UPDATE apis SET deleted_at = ? WHERE id = ?").bind(now, apiId),
+    db.prepare("UPDATE keys SET deleted_at = ? WHERE api_id = ? AND deleted_at IS NULL").bind(now, apiId),
   ];
 }
 
 /** The api's live keys, as `key_id` rows. */
-export function liveKeysOfApiStatement(env: Env, apiId: string): D1PreparedStatement {
-  return env.DB.prepare("SELECT id AS key_id FROM keys WHERE api_id = ? AND deleted_at IS NULL").bind(apiId);
+export function liveKeysOfApiStatement(db: D1Database, apiId: string): D1PreparedStatement {
+  return db.prepare("SELECT id AS key_id FROM keys WHERE api_id = ? AND deleted_at IS NULL").bind(apiId);
 }

@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { newId } from "../ids";
 import { all, first } from "./db";
 
@@ -6,16 +5,16 @@ import { all, first } from "./db";
  * Points a key at the identity with this externalId, creating the identity if needed, as
  * statements for the same batch as the key write (so a failed write leaves no identity behind).
  */
-export function linkKeyToExternalId(env: Env, workspaceId: string, keyId: string, externalId: string | null, now: number): D1PreparedStatement[] {
-  if (externalId === null) return [env.DB.prepare("UPDATE keys SET identity_id = NULL WHERE id = ?").bind(keyId)];
+export function linkKeyToExternalId(db: D1Database, workspaceId: string, keyId: string, externalId: string | null, now: number): D1PreparedStatement[] {
+  if (externalId === null) return [db.prepare("UPDATE keys SET identity_id = NULL WHERE id = ?").bind(keyId)];
   return [
-    env.DB.prepare("INSERT OR IGNORE INTO identities (id, workspace_id, external_id, created_at) VALUES (?, ?, ?, ?)").bind(
+    db.prepare("INSERT OR IGNORE INTO identities (id, workspace_id, external_id, created_at) VALUES (?, ?, ?, ?)").bind(
       newId("id"),
       workspaceId,
       externalId,
       now,
     ),
-    env.DB.prepare(
+    db.prepare(
       "UPDATE keys SET identity_id = (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL) WHERE id = ?",
     ).bind(workspaceId, externalId, keyId),
   ];
@@ -39,7 +38,7 @@ export interface NamedLimitRow {
 }
 
 /** A live identity of this workspace by id and/or externalId; another workspace's is indistinguishable from none. */
-export function findIdentity(env: Env, workspaceId: string, by: { identityId?: string; externalId?: string }): Promise<IdentityRow | null> {
+export function findIdentity(db: D1Database, workspaceId: string, by: { identityId?: string; externalId?: string }): Promise<IdentityRow | null> {
   const filters = ["workspace_id = ?", "deleted_at IS NULL"];
   const params: unknown[] = [workspaceId];
   if (by.identityId !== undefined) {
@@ -50,7 +49,7 @@ export function findIdentity(env: Env, workspaceId: string, by: { identityId?: s
     filters.push("external_id = ?");
     params.push(by.externalId);
   }
-  return first<IdentityRow>(env, `SELECT * FROM identities WHERE ${filters.join(" AND ")}`, ...params);
+  return first<IdentityRow>(db, `SELECT * FROM identities WHERE ${filters.join(" AND ")}`, ...params);
 }
 
 export interface IdentityPageQuery {
@@ -60,7 +59,7 @@ export interface IdentityPageQuery {
 }
 
 /** One page of live identities in id order, and how many there are in all. */
-export async function listIdentityRows(env: Env, workspaceId: string, query: IdentityPageQuery) {
+export async function listIdentityRows(db: D1Database, workspaceId: string, query: IdentityPageQuery) {
   const filters = ["workspace_id = ?", "deleted_at IS NULL"];
   const params: unknown[] = [workspaceId];
   if (query.environment !== undefined) {
@@ -70,23 +69,23 @@ export async function listIdentityRows(env: Env, workspaceId: string, query: Ide
   const where = filters.join(" AND ");
   const [rows, total] = await Promise.all([
     all<IdentityRow>(
-      env,
+      db,
       `SELECT * FROM identities WHERE ${where} ${query.cursor ? "AND id > ?" : ""} ORDER BY id LIMIT ?`,
       ...params,
       ...(query.cursor ? [query.cursor] : []),
       query.limit + 1,
     ),
-    first<{ total: number }>(env, `SELECT COUNT(*) AS total FROM identities WHERE ${where}`, ...params),
+    first<{ total: number }>(db, `SELECT COUNT(*) AS total FROM identities WHERE ${where}`, ...params),
   ]);
   return { rows, total: total?.total ?? 0 };
 }
 
 /** The named limits of several identities, by identity id. */
-export async function identityLimits(env: Env, identityIds: string[]): Promise<Map<string, NamedLimitRow[]>> {
+export async function identityLimits(db: D1Database, identityIds: string[]): Promise<Map<string, NamedLimitRow[]>> {
   const limits = new Map<string, NamedLimitRow[]>(identityIds.map((id) => [id, []]));
   if (identityIds.length === 0) return limits;
   const rows = await all<NamedLimitRow & { identity_id: string }>(
-    env,
+    db,
     `SELECT identity_id, name, "limit" AS "limit", duration FROM ratelimits
       WHERE identity_id IN (${identityIds.map(() => "?").join(", ")}) ORDER BY name`,
     ...identityIds,
@@ -95,8 +94,8 @@ export async function identityLimits(env: Env, identityIds: string[]): Promise<M
   return limits;
 }
 
-export function insertIdentity(env: Env, row: Pick<IdentityRow, "id" | "workspace_id" | "external_id" | "meta" | "tier" | "created_at">) {
-  return env.DB.prepare("INSERT INTO identities (id, workspace_id, external_id, meta, tier, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
+export function insertIdentity(db: D1Database, row: Pick<IdentityRow, "id" | "workspace_id" | "external_id" | "meta" | "tier" | "created_at">) {
+  return db.prepare("INSERT INTO identities (id, workspace_id, external_id, meta, tier, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
     row.id,
     row.workspace_id,
     row.external_id,
@@ -109,18 +108,18 @@ export function insertIdentity(env: Env, row: Pick<IdentityRow, "id" | "workspac
 export type IdentityColumns = Partial<Pick<IdentityRow, "meta" | "tier">>;
 
 /** Updates only the given columns. */
-export function updateIdentityColumns(env: Env, identityId: string, columns: IdentityColumns, now: number): D1PreparedStatement {
+export function updateIdentityColumns(db: D1Database, identityId: string, columns: IdentityColumns, now: number): D1PreparedStatement {
   const set = { ...columns, updated_at: now };
   const assignments = Object.keys(set).map((column) => `${column} = ?`);
-  return env.DB.prepare(`UPDATE identities SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(set), identityId);
+  return db.prepare(`UPDATE identities SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(set), identityId);
 }
 
 /** Replaces an identity's named limits, which all its keys share. */
-export function replaceIdentityLimits(env: Env, workspaceId: string, identityId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
+export function replaceIdentityLimits(db: D1Database, workspaceId: string, identityId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
   return [
-    env.DB.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
+    db.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
     ...limits.map((l) =>
-      env.DB.prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
+      db.prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
         newId("rl"),
         workspaceId,
         identityId,
@@ -133,15 +132,15 @@ export function replaceIdentityLimits(env: Env, workspaceId: string, identityId:
 }
 
 /** Marks the identity deleted and drops its limits; its keys stay, without identity. */
-export function softDeleteIdentity(env: Env, identityId: string, now: number): D1PreparedStatement[] {
+export function softDeleteIdentity(db: D1Database, identityId: string, now: number): D1PreparedStatement[] {
   return [
-    env.DB.prepare("UPDATE identities SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, identityId),
-    env.DB.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
+    db.prepare("UPDATE identities SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, identityId),
+    db.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
   ];
 }
 
 /** Live keys linked to the identity: the ones whose verify answers change with it. */
 /** The identity's live keys, as `key_id` rows (see writeFencedBatch). */
-export function liveKeysOfIdentityStatement(env: Env, identityId: string): D1PreparedStatement {
-  return env.DB.prepare("SELECT id AS key_id FROM keys WHERE identity_id = ? AND deleted_at IS NULL").bind(identityId);
+export function liveKeysOfIdentityStatement(db: D1Database, identityId: string): D1PreparedStatement {
+  return db.prepare("SELECT id AS key_id FROM keys WHERE identity_id = ? AND deleted_at IS NULL").bind(identityId);
 }

@@ -1,5 +1,4 @@
-import { dependency } from "../errors";
-import type { Env } from "../env";
+import { first } from "./db";
 import { LruCache } from "./lru";
 
 /**
@@ -27,20 +26,20 @@ const KV_TTL_SECONDS = 24 * 60 * 60;
 const isolateCache = new LruCache<KeyRef | null>(KEY_CACHE_ENTRIES, FOUND_TTL_MS);
 
 /** hash → key: in-isolate LRU, then KV, then D1 (the source of truth). */
-export async function lookupKeyByHash(env: Env, hash: string, ctx?: Pick<ExecutionContext, "waitUntil">): Promise<KeyRef | null> {
+export async function lookupKeyByHash(db: D1Database, kv: KVNamespace, hash: string, ctx?: Pick<ExecutionContext, "waitUntil">): Promise<KeyRef | null> {
   const cached = isolateCache.get(hash);
   if (cached !== undefined) return cached;
 
-  const fromKv = await readKv(env, hash);
+  const fromKv = await readKv(kv, hash);
   if (fromKv) {
     isolateCache.set(hash, fromKv);
     return fromKv;
   }
 
-  const row = await dependency("D1", () =>
-    env.DB.prepare("SELECT id, api_id, workspace_id FROM keys WHERE hash = ? AND deleted_at IS NULL")
-      .bind(hash)
-      .first<{ id: string; api_id: string; workspace_id: string }>(),
+  const row = await first<{ id: string; api_id: string; workspace_id: string }>(
+    db,
+    "SELECT id, api_id, workspace_id FROM keys WHERE hash = ? AND deleted_at IS NULL",
+    hash,
   );
   if (!row) {
     isolateCache.set(hash, null, UNKNOWN_TTL_MS);
@@ -48,15 +47,15 @@ export async function lookupKeyByHash(env: Env, hash: string, ctx?: Pick<Executi
   }
   const ref: KeyRef = { keyId: row.id, apiId: row.api_id, workspaceId: row.workspace_id };
   isolateCache.set(hash, ref);
-  const write = ignoreFailure(() => env.KEY_CACHE.put(kvKey(hash), JSON.stringify(ref), { expirationTtl: KV_TTL_SECONDS }));
+  const write = ignoreFailure(() => kv.put(kvKey(hash), JSON.stringify(ref), { expirationTtl: KV_TTL_SECONDS }));
   if (ctx) ctx.waitUntil(write);
   return ref;
 }
 
 /** KV is only a cache: when it fails, D1 still answers. */
-async function readKv(env: Env, hash: string): Promise<KeyRef | null> {
+async function readKv(kv: KVNamespace, hash: string): Promise<KeyRef | null> {
   try {
-    return await env.KEY_CACHE.get<KeyRef>(kvKey(hash), "json");
+    return await kv.get<KeyRef>(kvKey(hash), "json");
   } catch {
     return null;
   }
@@ -71,9 +70,9 @@ async function ignoreFailure(call: () => Promise<unknown>): Promise<void> {
 }
 
 /** Drops a hash's entries: a deleted key's, so caches keep no garbage; an imported key's "unknown". */
-export async function forgetKeyHash(env: Env, hash: string): Promise<void> {
+export async function forgetKeyHash(kv: KVNamespace, hash: string): Promise<void> {
   isolateCache.delete(hash);
-  await ignoreFailure(() => env.KEY_CACHE.delete(kvKey(hash)));
+  await ignoreFailure(() => kv.delete(kvKey(hash)));
 }
 
 const kvKey = (hash: string) => `keyhash:${hash}`;

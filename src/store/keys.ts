@@ -1,5 +1,8 @@
-import type { Env } from "../env";
+import { newId } from "../ids";
 import { all, first, parseJson } from "./db";
+import type { NamedLimitRow } from "./identities";
+import type { LimitConfig, RefillConfig } from "./policy";
+import { unlinkAllFromKey } from "./rbac";
 
 export interface KeyRow {
   id: string;
@@ -33,11 +36,28 @@ export interface KeyRow {
   deleted_at: number | null;
 }
 
+/** A key verifies only while enabled and not revoked (revoking also disables it). */
+export function isKeyEnabled(key: Pick<KeyRow, "enabled" | "revoked_at">): boolean {
+  return key.enabled === 1 && key.revoked_at === null;
+}
+
+/** The key's own `ratelimit`, when it has one. */
+export function ratelimitOf(key: Pick<KeyRow, "ratelimit_limit" | "ratelimit_duration">): LimitConfig | null {
+  return key.ratelimit_limit !== null && key.ratelimit_duration !== null ? { limit: key.ratelimit_limit, duration: key.ratelimit_duration } : null;
+}
+
+/** The key's refill, when it has one. */
+export function refillOf(key: Pick<KeyRow, "refill_interval" | "refill_amount" | "refill_day">): RefillConfig | null {
+  return key.refill_interval && key.refill_amount !== null
+    ? { interval: key.refill_interval, amount: key.refill_amount, refillDay: key.refill_day }
+    : null;
+}
+
 /** A live key of this workspace, by id or by hash; another workspace's key is indistinguishable from none. */
-export function findKey(env: Env, workspaceId: string, by: { id: string } | { hash: string }): Promise<KeyRow | null> {
+export function findKey(db: D1Database, workspaceId: string, by: { id: string } | { hash: string }): Promise<KeyRow | null> {
   const [column, value] = "id" in by ? ["id", by.id] : ["hash", by.hash];
   return first<KeyRow>(
-    env,
+    db,
     `SELECT k.* FROM keys k JOIN apis a ON a.id = k.api_id AND a.deleted_at IS NULL
       WHERE k.${column} = ? AND k.workspace_id = ? AND k.deleted_at IS NULL`,
     value,
@@ -45,10 +65,45 @@ export function findKey(env: Env, workspaceId: string, by: { id: string } | { ha
   );
 }
 
+export interface KeyPageQuery {
+  apiId: string;
+  limit: number;
+  cursor?: string;
+  ownerId?: string;
+  /** Keys linked to the identity with this externalId. */
+  externalId?: string;
+}
+
+/** One page of an api's live keys in id order (one row more than the page, when there is more), and how many there are in all. */
+export async function listKeyRows(db: D1Database, workspaceId: string, query: KeyPageQuery) {
+  const filters = ["k.api_id = ?", "k.deleted_at IS NULL"];
+  const params: unknown[] = [query.apiId];
+  if (query.ownerId !== undefined) {
+    filters.push("k.owner_id = ?");
+    params.push(query.ownerId);
+  }
+  if (query.externalId !== undefined) {
+    filters.push("k.identity_id IN (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ?)");
+    params.push(workspaceId, query.externalId);
+  }
+  const where = filters.join(" AND ");
+  const [rows, total] = await Promise.all([
+    all<KeyRow>(
+      db,
+      `SELECT k.* FROM keys k WHERE ${where} ${query.cursor ? "AND k.id > ?" : ""} ORDER BY k.id LIMIT ?`,
+      ...params,
+      ...(query.cursor ? [query.cursor] : []),
+      query.limit + 1,
+    ),
+    first<{ total: number }>(db, `SELECT COUNT(*) AS total FROM keys k WHERE ${where}`, ...params),
+  ]);
+  return { rows, total: total?.total ?? 0 };
+}
+
 /** Inserts a full key row. */
-export function insertKey(env: Env, row: Omit<KeyRow, "updated_at" | "deleted_at">): D1PreparedStatement {
+export function insertKey(db: D1Database, row: Omit<KeyRow, "updated_at" | "deleted_at">): D1PreparedStatement {
   const columns = Object.keys(row);
-  return env.DB.prepare(`INSERT INTO keys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(
+  return db.prepare(`INSERT INTO keys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(
     ...Object.values(row),
   );
 }
@@ -56,15 +111,44 @@ export function insertKey(env: Env, row: Omit<KeyRow, "updated_at" | "deleted_at
 export type KeyColumns = Partial<Omit<KeyRow, "id" | "workspace_id" | "api_id" | "hash" | "created_at">>;
 
 /** Updates only the given columns, so two concurrent updates of different fields both land. */
-export function updateKeyColumns(env: Env, keyId: string, columns: KeyColumns, now: number): D1PreparedStatement {
+export function updateKeyColumns(db: D1Database, keyId: string, columns: KeyColumns, now: number): D1PreparedStatement {
   const set = { ...columns, updated_at: now };
   const assignments = Object.keys(set).map((column) => `${column} = ?`);
-  return env.DB.prepare(`UPDATE keys SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(set), keyId);
+  return db.prepare(`UPDATE keys SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(set), keyId);
+}
+
+/** Deletes the key row with its links and named limits, for keys.deleteKey with `permanent`. */
+export function purgeKey(db: D1Database, keyId: string): D1PreparedStatement[] {
+  return [
+    unlinkAllFromKey(db, "permissions", keyId),
+    unlinkAllFromKey(db, "roles", keyId),
+    db.prepare("DELETE FROM ratelimits WHERE key_id = ?").bind(keyId),
+    db.prepare("DELETE FROM keys WHERE id = ?").bind(keyId),
+  ];
+}
+
+/** Gives a new key the permissions, roles and named limits the old one holds (a reroll). */
+export function copyKeyGrants(db: D1Database, fromKeyId: string, toKeyId: string): D1PreparedStatement[] {
+  const copyLinks = (table: string, column: string) =>
+    db.prepare(`INSERT INTO ${table} (key_id, ${column}) SELECT ?, ${column} FROM ${table} WHERE key_id = ?`).bind(toKeyId, fromKeyId);
+  return [
+    copyLinks("keys_permissions", "permission_id"),
+    copyLinks("keys_roles", "role_id"),
+    db.prepare(
+      `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration)
+       SELECT 'rl_' || lower(hex(randomblob(12))), workspace_id, ?, name, "limit", duration FROM ratelimits WHERE key_id = ?`,
+    ).bind(toKeyId, fromKeyId),
+  ];
+}
+
+/** A new credits version, so the key's Durable Object drops its running count and reloads it. */
+export function bumpCreditsVersion(db: D1Database, keyId: string): D1PreparedStatement {
+  return db.prepare("UPDATE keys SET credits_version = credits_version + 1 WHERE id = ?").bind(keyId);
 }
 
 /** Management setting credits: a new version that replaces the Durable Object's running count. */
-export function setCreditsStatement(env: Env, keyId: string, remaining: number | null, now: number): D1PreparedStatement {
-  return env.DB.prepare(
+export function setCreditsStatement(db: D1Database, keyId: string, remaining: number | null, now: number): D1PreparedStatement {
+  return db.prepare(
     "UPDATE keys SET remaining = ?, credits_version = credits_version + 1, credits_set_at = ?, updated_at = ? WHERE id = ?",
   ).bind(remaining, now, now, keyId);
 }
@@ -72,12 +156,12 @@ export function setCreditsStatement(env: Env, keyId: string, remaining: number |
 export interface KeyLinks {
   permissions: string[];
   roles: string[];
-  limits: { name: string; limit: number; duration: number }[];
+  limits: NamedLimitRow[];
   identity: { id: string; externalId: string; meta: Record<string, unknown> } | null;
 }
 
 /** Direct permissions, roles, named limits and identity of several keys, in four queries. */
-export async function keyLinks(env: Env, keys: Pick<KeyRow, "id" | "identity_id">[]): Promise<Map<string, KeyLinks>> {
+export async function keyLinks(db: D1Database, keys: Pick<KeyRow, "id" | "identity_id">[]): Promise<Map<string, KeyLinks>> {
   const links = new Map<string, KeyLinks>(keys.map((k) => [k.id, { permissions: [], roles: [], limits: [], identity: null }]));
   if (keys.length === 0) return links;
   const ids = keys.map((k) => k.id);
@@ -85,24 +169,24 @@ export async function keyLinks(env: Env, keys: Pick<KeyRow, "id" | "identity_id"
   const identityIds = [...new Set(keys.map((k) => k.identity_id).filter((id): id is string => id !== null))];
   const [permissions, roles, limits, identities] = await Promise.all([
     all<{ key_id: string; name: string }>(
-      env,
+      db,
       `SELECT kp.key_id, p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id IN (${marks}) ORDER BY p.name`,
       ...ids,
     ),
     all<{ key_id: string; name: string }>(
-      env,
+      db,
       `SELECT kr.key_id, r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id IN (${marks}) ORDER BY r.name`,
       ...ids,
     ),
     all<{ key_id: string; name: string; limit: number; duration: number }>(
-      env,
+      db,
       `SELECT key_id, name, "limit" AS "limit", duration FROM ratelimits WHERE key_id IN (${marks}) ORDER BY name`,
       ...ids,
     ),
     identityIds.length === 0
       ? Promise.resolve([])
       : all<{ id: string; external_id: string; meta: string }>(
-          env,
+          db,
           `SELECT id, external_id, meta FROM identities WHERE id IN (${identityIds.map(() => "?").join(", ")}) AND deleted_at IS NULL`,
           ...identityIds,
         ),
@@ -119,17 +203,16 @@ export async function keyLinks(env: Env, keys: Pick<KeyRow, "id" | "identity_id"
 
 /** Replaces a key's named limits (the "default" one lives in the key row itself). */
 export function replaceKeyLimits(
-  env: Env,
+  db: D1Database,
   workspaceId: string,
   keyId: string,
-  limits: { name: string; limit: number; duration: number }[],
-  newId: () => string,
+  limits: NamedLimitRow[],
 ): D1PreparedStatement[] {
   return [
-    env.DB.prepare("DELETE FROM ratelimits WHERE key_id = ?").bind(keyId),
+    db.prepare("DELETE FROM ratelimits WHERE key_id = ?").bind(keyId),
     ...limits.map((l) =>
-      env.DB.prepare('INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
-        newId(),
+      db.prepare('INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
+        newId("rl"),
         workspaceId,
         keyId,
         l.name,

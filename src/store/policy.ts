@@ -1,5 +1,4 @@
-import type { Env } from "../env";
-import type { KeyRow } from "./keys";
+import { isKeyEnabled, ratelimitOf, refillOf, type KeyRow } from "./keys";
 
 export interface LimitConfig {
   limit: number;
@@ -22,8 +21,8 @@ export interface KeyPolicy {
   apiId: string;
   /** Soft-deleted key, or a key of a deleted api. */
   deleted: boolean;
+  /** False once the key is disabled or revoked. */
   enabled: boolean;
-  revokedAt: number | null;
   expires: number | null;
   name: string | null;
   /** The plaintext's last four characters, kept at creation for display. */
@@ -48,29 +47,32 @@ export interface KeyPolicy {
   refill: RefillConfig | null;
   /** The key's allowlist, then the api's: a request must pass both (empty = any address). */
   ipAllowlists: string[][];
+  /** The api's own staleness bound for edge mode; null = the deployment's. */
+  maxStalenessMs: number | null;
 }
 
 /** A key row joined with what verify needs of its api and identity. */
 interface PolicyRow extends KeyRow {
   api_deleted_at: number | null;
   api_ip_allowlist: string;
+  api_max_staleness_ms: number | null;
   identity_external_id: string | null;
   identity_meta: string | null;
   identity_tier: string | null;
 }
 
 /** Loads a key's policy from D1 in one round trip; null when the key never existed. */
-export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy | null> {
-  const [keyResult, permissionResult, roleResult, limitResult] = await env.DB.batch([
-    env.DB.prepare(
-      `SELECT k.*, a.deleted_at AS api_deleted_at, a.ip_allowlist AS api_ip_allowlist,
+export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyPolicy | null> {
+  const [keyResult, permissionResult, roleResult, limitResult] = await db.batch([
+    db.prepare(
+      `SELECT k.*, a.deleted_at AS api_deleted_at, a.ip_allowlist AS api_ip_allowlist, a.verify_max_staleness_ms AS api_max_staleness_ms,
               i.external_id AS identity_external_id, i.meta AS identity_meta, i.tier AS identity_tier
          FROM keys k
          JOIN apis a ON a.id = k.api_id
          LEFT JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
         WHERE k.id = ?1`,
     ).bind(keyId),
-    env.DB.prepare(
+    db.prepare(
       `SELECT p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
        UNION
        SELECT p.name FROM keys_roles kr
@@ -79,10 +81,10 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
         WHERE kr.key_id = ?1
        ORDER BY 1`,
     ).bind(keyId),
-    env.DB.prepare(
+    db.prepare(
       "SELECT r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id = ?1 ORDER BY r.name",
     ).bind(keyId),
-    env.DB.prepare(
+    db.prepare(
       `SELECT rl.name, rl."limit" AS "limit", rl.duration, rl.key_id FROM ratelimits rl
         WHERE rl.key_id = ?1
            OR rl.identity_id = (SELECT k.identity_id FROM keys k
@@ -104,8 +106,7 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
     workspaceId: row.workspace_id,
     apiId: row.api_id,
     deleted: row.deleted_at !== null || row.api_deleted_at !== null,
-    enabled: row.enabled === 1,
-    revokedAt: row.revoked_at,
+    enabled: isKeyEnabled(row),
     expires: row.expires,
     name: row.name,
     last4: row.last4,
@@ -125,10 +126,7 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
             tier: row.identity_tier,
           }
         : null,
-    ratelimit:
-      row.ratelimit_limit !== null && row.ratelimit_duration !== null
-        ? { limit: row.ratelimit_limit, duration: row.ratelimit_duration }
-        : null,
+    ratelimit: ratelimitOf(row),
     keyLimits,
     identityLimits,
     credits:
@@ -136,10 +134,8 @@ export async function loadKeyPolicy(env: Env, keyId: string): Promise<KeyPolicy 
         ? null
         : { remaining: row.remaining, version: row.credits_version, setAt: row.credits_set_at ?? row.created_at },
     creditsFrom: row.credits_from,
-    refill:
-      row.refill_interval && row.refill_amount !== null
-        ? { interval: row.refill_interval, amount: row.refill_amount, refillDay: row.refill_day }
-        : null,
+    refill: refillOf(row),
     ipAllowlists: [JSON.parse(row.ip_allowlist), JSON.parse(row.api_ip_allowlist)].filter((list) => list.length > 0),
+    maxStalenessMs: row.api_max_staleness_ms,
   };
 }

@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { all, first } from "./db";
 
 export interface NamespaceRow {
@@ -19,7 +18,7 @@ export interface OverrideRow {
 }
 
 /** A namespace of this workspace by id and/or name; another workspace's is indistinguishable from none. */
-export function findNamespace(env: Env, workspaceId: string, by: { namespaceId?: string; namespaceName?: string }): Promise<NamespaceRow | null> {
+export function findNamespace(db: D1Database, workspaceId: string, by: { namespaceId?: string; namespaceName?: string }): Promise<NamespaceRow | null> {
   const filters = ["workspace_id = ?"];
   const params: unknown[] = [workspaceId];
   if (by.namespaceId !== undefined) {
@@ -30,11 +29,11 @@ export function findNamespace(env: Env, workspaceId: string, by: { namespaceId?:
     filters.push("name = ?");
     params.push(by.namespaceName);
   }
-  return first<NamespaceRow>(env, `SELECT * FROM ratelimit_namespaces WHERE ${filters.join(" AND ")}`, ...params);
+  return first<NamespaceRow>(db, `SELECT * FROM ratelimit_namespaces WHERE ${filters.join(" AND ")}`, ...params);
 }
 
-export function insertNamespace(env: Env, row: NamespaceRow): D1PreparedStatement {
-  return env.DB.prepare("INSERT INTO ratelimit_namespaces (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)").bind(
+export function insertNamespace(db: D1Database, row: NamespaceRow): D1PreparedStatement {
+  return db.prepare("INSERT INTO ratelimit_namespaces (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)").bind(
     row.id,
     row.workspace_id,
     row.name,
@@ -48,13 +47,13 @@ export function insertNamespace(env: Env, row: NamespaceRow): D1PreparedStatemen
  * other special characters are escaped so they match only themselves).
  */
 export function namespaceWithOverride(
-  env: Env,
+  db: D1Database,
   workspaceId: string,
   namespaceName: string,
   identifier: string,
 ): Promise<{ namespace_id: string; limit: number | null; duration: number | null } | null> {
   return first(
-    env,
+    db,
     `SELECT n.id AS namespace_id, o."limit" AS "limit", o.duration
        FROM ratelimit_namespaces n
        LEFT JOIN ratelimit_overrides o ON o.id = (
@@ -70,34 +69,34 @@ export function namespaceWithOverride(
   );
 }
 
-export function findOverride(env: Env, namespaceId: string, identifier: string): Promise<OverrideRow | null> {
-  return first<OverrideRow>(env, "SELECT * FROM ratelimit_overrides WHERE namespace_id = ? AND identifier = ?", namespaceId, identifier);
+export function findOverride(db: D1Database, namespaceId: string, identifier: string): Promise<OverrideRow | null> {
+  return first<OverrideRow>(db, "SELECT * FROM ratelimit_overrides WHERE namespace_id = ? AND identifier = ?", namespaceId, identifier);
 }
 
 /** Creates the override or replaces the one for the same identifier; answers its id. */
-export function upsertOverride(env: Env, row: OverrideRow): D1PreparedStatement {
-  return env.DB.prepare(
+export function upsertOverride(db: D1Database, row: OverrideRow): D1PreparedStatement {
+  return db.prepare(
     `INSERT INTO ratelimit_overrides (id, namespace_id, identifier, "limit", duration, async, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (namespace_id, identifier) DO UPDATE SET "limit" = excluded."limit", duration = excluded.duration, async = excluded.async
      RETURNING id`,
   ).bind(row.id, row.namespace_id, row.identifier, row.limit, row.duration, row.async, row.created_at);
 }
 
-export function deleteOverrideStatement(env: Env, overrideId: string): D1PreparedStatement {
-  return env.DB.prepare("DELETE FROM ratelimit_overrides WHERE id = ?").bind(overrideId);
+export function deleteOverrideStatement(db: D1Database, overrideId: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM ratelimit_overrides WHERE id = ?").bind(overrideId);
 }
 
 /** One page of a namespace's overrides in id order, and how many there are in all. */
-export async function listOverrideRows(env: Env, namespaceId: string, page: { limit: number; cursor?: string }) {
+export async function listOverrideRows(db: D1Database, namespaceId: string, page: { limit: number; cursor?: string }) {
   const [rows, total] = await Promise.all([
     all<OverrideRow>(
-      env,
+      db,
       `SELECT * FROM ratelimit_overrides WHERE namespace_id = ? ${page.cursor ? "AND id > ?" : ""} ORDER BY id LIMIT ?`,
       namespaceId,
       ...(page.cursor ? [page.cursor] : []),
       page.limit + 1,
     ),
-    first<{ total: number }>(env, "SELECT COUNT(*) AS total FROM ratelimit_overrides WHERE namespace_id = ?", namespaceId),
+    first<{ total: number }>(db, "SELECT COUNT(*) AS total FROM ratelimit_overrides WHERE namespace_id = ?", namespaceId),
   ]);
   return { rows, total: total?.total ?? 0 };
 }

@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { all, first } from "./db";
 
 export type RbacTable = "permissions" | "roles";
@@ -9,11 +8,11 @@ export interface RbacRow {
 }
 
 /** Permissions or roles of a workspace matching any of these ids or names. */
-export function findRbac(env: Env, table: RbacTable, workspaceId: string, ids: string[], names: string[]): Promise<RbacRow[]> {
+export function findRbac(db: D1Database, table: RbacTable, workspaceId: string, ids: string[], names: string[]): Promise<RbacRow[]> {
   if (ids.length === 0 && names.length === 0) return Promise.resolve([]);
   const marks = (list: string[]) => list.map(() => "?").join(", ") || "NULL";
   return all<RbacRow>(
-    env,
+    db,
     `SELECT id, name FROM ${table} WHERE workspace_id = ? AND (id IN (${marks(ids)}) OR name IN (${marks(names)}))`,
     workspaceId,
     ...ids,
@@ -23,7 +22,7 @@ export function findRbac(env: Env, table: RbacTable, workspaceId: string, ids: s
 
 /** A permission's slug defaults to its name. */
 export function insertRbac(
-  env: Env,
+  db: D1Database,
   table: RbacTable,
   workspaceId: string,
   row: RbacRow & { slug?: string },
@@ -31,7 +30,7 @@ export function insertRbac(
   now: number,
 ) {
   return table === "permissions"
-    ? env.DB.prepare("INSERT INTO permissions (id, workspace_id, name, slug, description, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
+    ? db.prepare("INSERT INTO permissions (id, workspace_id, name, slug, description, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
         row.id,
         workspaceId,
         row.name,
@@ -39,7 +38,7 @@ export function insertRbac(
         description,
         now,
       )
-    : env.DB.prepare("INSERT INTO roles (id, workspace_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)").bind(
+    : db.prepare("INSERT INTO roles (id, workspace_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)").bind(
         row.id,
         workspaceId,
         row.name,
@@ -50,26 +49,26 @@ export function insertRbac(
 
 const linkTable = { permissions: ["keys_permissions", "permission_id"], roles: ["keys_roles", "role_id"] } as const;
 
-export function linkToKey(env: Env, table: RbacTable, keyId: string, ids: string[]): D1PreparedStatement[] {
+export function linkToKey(db: D1Database, table: RbacTable, keyId: string, ids: string[]): D1PreparedStatement[] {
   const [links, column] = linkTable[table];
-  return ids.map((id) => env.DB.prepare(`INSERT OR IGNORE INTO ${links} (key_id, ${column}) VALUES (?, ?)`).bind(keyId, id));
+  return ids.map((id) => db.prepare(`INSERT OR IGNORE INTO ${links} (key_id, ${column}) VALUES (?, ?)`).bind(keyId, id));
 }
 
-export function unlinkFromKey(env: Env, table: RbacTable, keyId: string, ids: string[]): D1PreparedStatement[] {
+export function unlinkFromKey(db: D1Database, table: RbacTable, keyId: string, ids: string[]): D1PreparedStatement[] {
   const [links, column] = linkTable[table];
-  return ids.map((id) => env.DB.prepare(`DELETE FROM ${links} WHERE key_id = ? AND ${column} = ?`).bind(keyId, id));
+  return ids.map((id) => db.prepare(`DELETE FROM ${links} WHERE key_id = ? AND ${column} = ?`).bind(keyId, id));
 }
 
-export function unlinkAllFromKey(env: Env, table: RbacTable, keyId: string): D1PreparedStatement {
+export function unlinkAllFromKey(db: D1Database, table: RbacTable, keyId: string): D1PreparedStatement {
   const [links] = linkTable[table];
-  return env.DB.prepare(`DELETE FROM ${links} WHERE key_id = ?`).bind(keyId);
+  return db.prepare(`DELETE FROM ${links} WHERE key_id = ?`).bind(keyId);
 }
 
 /** Keys whose effective permissions depend on this permission or role, as `key_id` rows. */
-export function keysAffectedStatement(env: Env, table: RbacTable, id: string): D1PreparedStatement {
+export function keysAffectedStatement(db: D1Database, table: RbacTable, id: string): D1PreparedStatement {
   return table === "roles"
-    ? env.DB.prepare("SELECT key_id FROM keys_roles WHERE role_id = ?").bind(id)
-    : env.DB.prepare(
+    ? db.prepare("SELECT key_id FROM keys_roles WHERE role_id = ?").bind(id)
+    : db.prepare(
         `SELECT key_id FROM keys_permissions WHERE permission_id = ?1
          UNION SELECT kr.key_id FROM keys_roles kr JOIN roles_permissions rp ON rp.role_id = kr.role_id WHERE rp.permission_id = ?1`,
       ).bind(id);
@@ -88,34 +87,34 @@ export interface RoleRow {
   description: string | null;
 }
 
-export function findPermission(env: Env, workspaceId: string, permissionId: string): Promise<PermissionRow | null> {
-  return first<PermissionRow>(env, "SELECT id, name, slug, description FROM permissions WHERE id = ? AND workspace_id = ?", permissionId, workspaceId);
+export function findPermission(db: D1Database, workspaceId: string, permissionId: string): Promise<PermissionRow | null> {
+  return first<PermissionRow>(db, "SELECT id, name, slug, description FROM permissions WHERE id = ? AND workspace_id = ?", permissionId, workspaceId);
 }
 
-export function listPermissionRows(env: Env, workspaceId: string): Promise<PermissionRow[]> {
-  return all<PermissionRow>(env, "SELECT id, name, slug, description FROM permissions WHERE workspace_id = ? ORDER BY name", workspaceId);
+export function listPermissionRows(db: D1Database, workspaceId: string): Promise<PermissionRow[]> {
+  return all<PermissionRow>(db, "SELECT id, name, slug, description FROM permissions WHERE workspace_id = ? ORDER BY name", workspaceId);
 }
 
-export function findRole(env: Env, workspaceId: string, roleId: string): Promise<RoleRow | null> {
-  return first<RoleRow>(env, "SELECT id, name, description FROM roles WHERE id = ? AND workspace_id = ?", roleId, workspaceId);
+export function findRole(db: D1Database, workspaceId: string, roleId: string): Promise<RoleRow | null> {
+  return first<RoleRow>(db, "SELECT id, name, description FROM roles WHERE id = ? AND workspace_id = ?", roleId, workspaceId);
 }
 
-export function listRoleRows(env: Env, workspaceId: string): Promise<RoleRow[]> {
-  return all<RoleRow>(env, "SELECT id, name, description FROM roles WHERE workspace_id = ? ORDER BY name", workspaceId);
+export function listRoleRows(db: D1Database, workspaceId: string): Promise<RoleRow[]> {
+  return all<RoleRow>(db, "SELECT id, name, description FROM roles WHERE workspace_id = ? ORDER BY name", workspaceId);
 }
 
-export async function permissionNamesOfRole(env: Env, roleId: string): Promise<string[]> {
+export async function permissionNamesOfRole(db: D1Database, roleId: string): Promise<string[]> {
   const rows = await all<{ name: string }>(
-    env,
+    db,
     "SELECT p.name FROM roles_permissions rp JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY p.name",
     roleId,
   );
   return rows.map((row) => row.name);
 }
 
-export function linkPermissionsToRole(env: Env, roleId: string, permissionIds: string[]): D1PreparedStatement[] {
+export function linkPermissionsToRole(db: D1Database, roleId: string, permissionIds: string[]): D1PreparedStatement[] {
   return permissionIds.map((id) =>
-    env.DB.prepare("INSERT OR IGNORE INTO roles_permissions (role_id, permission_id) VALUES (?, ?)").bind(roleId, id),
+    db.prepare("INSERT OR IGNORE INTO roles_permissions (role_id, permission_id) VALUES (?, ?)").bind(roleId, id),
   );
 }
 
@@ -123,16 +122,16 @@ export function linkPermissionsToRole(env: Env, roleId: string, permissionIds: s
  * Deletes a permission or role with every link to it. D1 does not promise to enforce the
  * schema's ON DELETE CASCADE, so the links are deleted explicitly, in the same batch.
  */
-export function deleteRbac(env: Env, table: RbacTable, id: string): D1PreparedStatement[] {
+export function deleteRbac(db: D1Database, table: RbacTable, id: string): D1PreparedStatement[] {
   const links =
     table === "permissions"
       ? [
-          env.DB.prepare("DELETE FROM keys_permissions WHERE permission_id = ?").bind(id),
-          env.DB.prepare("DELETE FROM roles_permissions WHERE permission_id = ?").bind(id),
+          db.prepare("DELETE FROM keys_permissions WHERE permission_id = ?").bind(id),
+          db.prepare("DELETE FROM roles_permissions WHERE permission_id = ?").bind(id),
         ]
       : [
-          env.DB.prepare("DELETE FROM keys_roles WHERE role_id = ?").bind(id),
-          env.DB.prepare("DELETE FROM roles_permissions WHERE role_id = ?").bind(id),
+          db.prepare("DELETE FROM keys_roles WHERE role_id = ?").bind(id),
+          db.prepare("DELETE FROM roles_permissions WHERE role_id = ?").bind(id),
         ];
-  return [...links, env.DB.prepare(`DELETE FROM ${table} WHERE id = ?`).bind(id)];
+  return [...links, db.prepare(`DELETE FROM ${table} WHERE id = ?`).bind(id)];
 }

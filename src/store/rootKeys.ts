@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { all, first } from "./db";
 
 export interface RootKeyRow {
@@ -15,33 +14,33 @@ export interface RootKeyRow {
   created_at: number;
 }
 
-export function insertRootKey(env: Env, row: RootKeyRow): D1PreparedStatement {
-  return env.DB.prepare(
+export function insertRootKey(db: D1Database, row: RootKeyRow): D1PreparedStatement {
+  return db.prepare(
     "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, expires, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   ).bind(row.id, row.workspace_id, row.hash, row.start, row.name, row.permissions, row.expires, row.created_by, row.created_at);
 }
 
 /** The workspace's root keys that are not deleted, oldest first; expired ones included. */
-export function liveRootKeys(env: Env, workspaceId: string): Promise<Omit<RootKeyRow, "hash" | "workspace_id">[]> {
+export function liveRootKeys(db: D1Database, workspaceId: string): Promise<Omit<RootKeyRow, "hash" | "workspace_id">[]> {
   return all(
-    env,
+    db,
     "SELECT id, name, start, permissions, expires, created_by, created_at FROM root_keys WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
     workspaceId,
   );
 }
 
-export function findLiveRootKey(env: Env, workspaceId: string, keyId: string): Promise<{ id: string } | null> {
-  return first<{ id: string }>(env, "SELECT id FROM root_keys WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", keyId, workspaceId);
+export function findLiveRootKey(db: D1Database, workspaceId: string, keyId: string): Promise<{ id: string } | null> {
+  return first<{ id: string }>(db, "SELECT id FROM root_keys WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", keyId, workspaceId);
 }
 
-export function softDeleteRootKey(env: Env, keyId: string, now: number): D1PreparedStatement {
-  return env.DB.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(now, keyId);
+export function softDeleteRootKey(db: D1Database, keyId: string, now: number): D1PreparedStatement {
+  return db.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(now, keyId);
 }
 
 /** The live root key with this hash, for authenticating a call; an expired one is still returned. */
-export function rootKeyByHash(env: Env, hash: string) {
+export function rootKeyByHash(db: D1Database, hash: string) {
   return first<Pick<RootKeyRow, "id" | "workspace_id" | "permissions" | "expires">>(
-    env,
+    db,
     "SELECT id, workspace_id, permissions, expires FROM root_keys WHERE hash = ? AND deleted_at IS NULL",
     hash,
   );

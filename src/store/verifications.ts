@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 import { DAY_MS } from "../time";
 import { all } from "./db";
 
@@ -35,8 +34,12 @@ export interface CountedKey {
 /** Rows a statement into verification_tags, so that a statement's JSON stays small. */
 const TAGGED_ROWS_A_STATEMENT = 20;
 
-/** The statements that add a key's pending counts to D1: per day and outcome, and the same by tags. */
-export function countStatements(env: Env, key: CountedKey, pending: PendingCount[]): D1PreparedStatement[] {
+/** Adds a key's pending counts to D1 in one batch: per day and outcome, and the same by tags. */
+export function addVerificationCounts(db: D1Database, key: CountedKey, pending: PendingCount[]): Promise<D1Result[]> {
+  return db.batch(countStatements(db, key, pending));
+}
+
+function countStatements(db: D1Database, key: CountedKey, pending: PendingCount[]): D1PreparedStatement[] {
   const totals = new Map<string, { day: number; outcome: string; count: number }>();
   for (const { day, outcome, count } of pending) {
     const bucket = `${day}:${outcome}`;
@@ -44,7 +47,7 @@ export function countStatements(env: Env, key: CountedKey, pending: PendingCount
     totals.set(bucket, { ...total, count: total.count + count });
   }
   const perOutcome = [...totals.values()].map(({ day, outcome, count }) =>
-    env.DB.prepare(
+    db.prepare(
       `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
     ).bind(key.workspaceId, key.apiId, key.keyId, day, outcome, count),
@@ -53,7 +56,7 @@ export function countStatements(env: Env, key: CountedKey, pending: PendingCount
   for (let i = 0; i < pending.length; i += TAGGED_ROWS_A_STATEMENT) {
     const rows = pending.slice(i, i + TAGGED_ROWS_A_STATEMENT).map(({ day, outcome, tags, count }) => [day, outcome, tags, count]);
     byTags.push(
-      env.DB.prepare(
+      db.prepare(
         // "WHERE true" lets SQLite read ON CONFLICT as the upsert clause after a SELECT.
         `INSERT INTO verification_tags (workspace_id, api_id, key_id, day, outcome, tags, count)
          SELECT ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
@@ -86,9 +89,9 @@ function keyFilter(workspaceId: string, keys: KeySelection): { sql: string; para
 }
 
 /** The apis of an owner's live keys (to check the caller may read each). */
-export async function apisOfOwner(env: Env, workspaceId: string, ownerId: string): Promise<string[]> {
+export async function apisOfOwner(db: D1Database, workspaceId: string, ownerId: string): Promise<string[]> {
   const rows = await all<{ api_id: string }>(
-    env,
+    db,
     `SELECT DISTINCT api_id FROM keys WHERE workspace_id = ? AND deleted_at IS NULL
        AND (owner_id = ? OR identity_id IN (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL))`,
     workspaceId,
@@ -100,10 +103,10 @@ export async function apisOfOwner(env: Env, workspaceId: string, ownerId: string
 }
 
 /** Per UTC day, the verifications of the selected keys that were valid, rate limited, out of credits. */
-export function dailyOutcomes(env: Env, workspaceId: string, keys: KeySelection, range: DayRange) {
+export function dailyOutcomes(db: D1Database, workspaceId: string, keys: KeySelection, range: DayRange) {
   const filter = keyFilter(workspaceId, keys);
   return all<{ time: number; success: number; rateLimited: number; usageExceeded: number }>(
-    env,
+    db,
     `SELECT v.day AS time, ${sumOf("VALID")} AS success, ${sumOf("RATE_LIMITED")} AS "rateLimited", ${sumOf("USAGE_EXCEEDED")} AS "usageExceeded"
        FROM verifications v
       WHERE v.workspace_id = ? AND ${filter.sql} AND v.day >= ? AND v.day <= ?
@@ -146,7 +149,7 @@ const timeColumn = {
 };
 
 /** Outcome counts of an api, filtered and grouped as asked. Every SQL fragment here is fixed text; values are bound. */
-export function verificationStats(env: Env, query: StatsQuery): Promise<StatsRow[]> {
+export function verificationStats(db: D1Database, query: StatsQuery): Promise<StatsRow[]> {
   const columns: string[] = [];
   const groups: string[] = [];
   if (query.groupBy.time) {
@@ -192,7 +195,7 @@ export function verificationStats(env: Env, query: StatsQuery): Promise<StatsRow
   const orderBy = [...(query.orderBy ? [`"${query.orderBy}" ${order}`] : []), ...groups.map((g) => `${g} ${order}`)];
 
   return all<StatsRow>(
-    env,
+    db,
     `SELECT ${columns.join(", ")}
        FROM ${byTags ? "verification_tags" : "verifications"} v
        ${query.groupBy.tag ? "JOIN json_each(v.tags) t" : ""}

@@ -1,17 +1,23 @@
-import { KeygateError } from "../errors";
-import type { Env } from "../env";
 import { first } from "./db";
 import { LruCache } from "./lru";
 
 /** A workspace's name never changes, so each isolate reads it from D1 once. */
 const names = new LruCache<string>(1_000, Number.POSITIVE_INFINITY);
 
-export async function workspaceName(env: Env, workspaceId: string): Promise<string> {
+/** The workspace's name; null when there is no such workspace. */
+export async function findWorkspaceName(db: D1Database, workspaceId: string): Promise<string | null> {
   const cached = names.get(workspaceId);
   if (cached !== undefined) return cached;
-  const row = await first<{ name: string }>(env, "SELECT name FROM workspaces WHERE id = ?", workspaceId);
-  // Every key references its workspace, so a missing row is Keygate's fault, not the caller's.
-  if (!row) throw new KeygateError("INTERNAL_SERVER_ERROR", `Workspace ${workspaceId} is missing.`);
+  const row = await first<{ name: string }>(db, "SELECT name FROM workspaces WHERE id = ?", workspaceId);
+  if (!row) return null;
   names.set(workspaceId, row.name);
   return row.name;
+}
+
+export async function workspaceExists(db: D1Database, workspaceId: string): Promise<boolean> {
+  return (await first<{ id: string }>(db, "SELECT id FROM workspaces WHERE id = ?", workspaceId)) !== null;
+}
+
+export function insertWorkspace(db: D1Database, row: { id: string; name: string; created_at: number }): D1PreparedStatement {
+  return db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)").bind(row.id, row.name, row.created_at);
 }

@@ -1,6 +1,7 @@
 import { badRequest } from "../errors";
 import type { KeyPolicy, LimitConfig, RefillConfig } from "../store/policy";
 import { ipAllowed } from "./ipAllowlist";
+import type { Lease, LeaseRequest } from "./lease";
 import { evaluatePermissionQuery, type PermissionQuery } from "./permissionQuery";
 
 export type VerifyCode =
@@ -36,6 +37,8 @@ export interface VerifyRequest {
   clientIp?: string;
   /** Kept with the verification's count, for analytics by tag. */
   tags?: string[];
+  /** Edge mode: what the asking isolate reports and asks for; absent while it holds no lease of this key. */
+  lease?: LeaseRequest;
 }
 
 export interface RatelimitState {
@@ -77,6 +80,8 @@ export interface VerifyResult {
   /** The key or its api has an IP allowlist, so no verify without a known client address passes. */
   ipRestricted?: boolean;
   identity?: { id: string; externalId: string; meta: Record<string, unknown> };
+  /** Edge mode: lent with the answer, for the isolate to answer the key's next verifies itself. */
+  lease?: Lease;
 }
 
 /**
@@ -86,7 +91,7 @@ export interface VerifyResult {
  */
 export function checkAccess(policy: KeyPolicy, request: VerifyRequest, now: number): VerifyCode | undefined {
   if (policy.deleted) return "NOT_FOUND";
-  if (!policy.enabled || policy.revokedAt !== null) return "DISABLED";
+  if (!policy.enabled) return "DISABLED";
   if (policy.expires !== null && policy.expires <= now) return "EXPIRED";
   if (request.environment !== undefined && policy.environment !== request.environment) return "FORBIDDEN";
   if (!ipAllowed(policy.ipAllowlists, request.clientIp)) return "FORBIDDEN";
@@ -154,7 +159,7 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     meta: policy.meta ?? undefined,
     expires: policy.expires ?? undefined,
     createdAt: policy.createdAt,
-    enabled: policy.enabled && policy.revokedAt === null,
+    enabled: policy.enabled,
     permissions: policy.permissions,
     roles: policy.roles,
     environment: policy.environment ?? undefined,

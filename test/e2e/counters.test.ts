@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { useDevServer } from "./helpers/devServer";
+import { jsonPoster, useDevServer } from "./helpers/devServer";
 
 /** Exactness of credits and limits over real HTTP, with every request in flight at once. */
 describe("counters against wrangler dev", () => {
   const server = useDevServer();
 
-  const post = async (path: string, body: unknown, rootKey: string | null = server().rootKey) => {
-    const res = await fetch(`${server().baseUrl}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(rootKey ? { authorization: `Bearer ${rootKey}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(200);
-    return res.json() as Promise<any>;
-  };
+  const post = jsonPoster(server);
 
   async function newKey(settings: Record<string, unknown>) {
     const { apiId } = await post("/v1/apis.createApi", { name: "counters" });

@@ -9,7 +9,7 @@ function countingCache() {
   const counted = { loads: 0 };
   const cache = new PolicyCache((keyId) => {
     counted.loads++;
-    return loadKeyPolicy(env, keyId);
+    return loadKeyPolicy(env.DB, keyId);
   });
   return { cache, counted };
 }
@@ -70,7 +70,7 @@ describe("PolicyCache", () => {
     let loads = 0;
     const cache = new PolicyCache(async (id) => {
       const first = ++loads === 1;
-      const policy = await loadKeyPolicy(env, id);
+      const policy = await loadKeyPolicy(env.DB, id);
       if (first) {
         hasRead();
         await gate;
@@ -97,7 +97,7 @@ describe("PolicyCache", () => {
     let loads = 0;
     const cache = new PolicyCache(async (id) => {
       if (++loads === 1) throw new Error("D1 unavailable");
-      return loadKeyPolicy(env, id);
+      return loadKeyPolicy(env.DB, id);
     });
     await expect(cache.current(keyId)).rejects.toThrow("D1 unavailable");
     expect((await cache.current(keyId))?.name).toBe("kept");

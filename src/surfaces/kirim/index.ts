@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { createSurface, refuseOtherMethods } from "../surface";
 import { bearerHeaders, bearerKey, introspect, refusal } from "../introspection";
 import { kirimError, kirimErrorResponses, kirimMe, kirimMeSchema } from "./envelope";
-import { workspaceName } from "../../store/workspaces";
+import { workspaceName } from "../../services/tenancy";
 
 const route = createRoute({
   method: "get",

@@ -3,6 +3,7 @@ import { unkeyError } from "./envelope";
 import { ROOT_KEY_SECURITY } from "./route";
 import * as apisCreateApi from "./routes/v1_apis_createApi";
 import * as apisDeleteApi from "./routes/v1_apis_deleteApi";
+import * as apisUpdateApi from "./routes/v1_apis_updateApi";
 import * as apisGetApi from "./routes/v1_apis_getApi";
 import * as apisListKeys from "./routes/v1_apis_listKeys";
 import * as keysCreateKey from "./routes/v1_keys_createKey";
@@ -54,6 +55,7 @@ const routes = [
   liveness,
   apisCreateApi,
   apisGetApi,
+  apisUpdateApi,
   apisDeleteApi,
   apisListKeys,
   keysCreateKey,

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { id, rbacRef } from "../../schemas";
-import { addToKey, removeFromKey, setOnKey } from "../../services/keyRbac";
+import { addToKey, removeFromKey, setOnKey } from "../../services/keys/rbac";
 import type { RbacTable } from "../../store/rbac";
 import { managementRoute } from "./route";
 import { jsonBody, jsonResponse, rbacRows } from "./schemas";

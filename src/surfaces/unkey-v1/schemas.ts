@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { errorResponses } from "../surface";
-import { displayName, duration, id, ipAllowlist, limit, meta, name, namedLimit, namedLimits, plaintextKey, refill, unixMs } from "../../schemas";
+import { meta, namedLimit, refillInterval } from "../../schemas";
 
 /** Unkey v1's envelopes and the shapes only its routes answer with. */
 
@@ -39,15 +39,6 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   ...unkeyErrorResponses,
 });
 
-export const keyRatelimit = z.strictObject({
-  async: z.boolean().optional(),
-  type: z.enum(["fast", "consistent"]).optional(),
-  limit,
-  duration: duration.optional(),
-  refillRate: z.number().int().min(1).optional(),
-  refillInterval: duration.optional(),
-});
-
 /** A page of a list: `limit` up to 100, `cursor` from the previous page. */
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(100),
@@ -69,7 +60,7 @@ export const keySchema = z
     remaining: z.number().optional(),
     refill: z
       .object({
-        interval: z.enum(["daily", "monthly"]),
+        interval: refillInterval,
         amount: z.number(),
         refillDay: z.number().nullable().optional(),
         lastRefillAt: z.number().optional(),
@@ -108,12 +99,6 @@ export const identitySchema = z
   })
   .openapi("Identity");
 
-/** A ratelimit namespace, by id or by name (at least one). */
-export const namespaceRef = {
-  namespaceId: id.optional(),
-  namespaceName: name.optional(),
-};
-
 export const overrideSchema = z
   .object({
     id: z.string(),
@@ -126,34 +111,6 @@ export const overrideSchema = z
 
 /** Unix milliseconds given in a query string. */
 export const unixMsQuery = z.coerce.number().int().min(0).max(8.64e15);
-
-/** A key to import (migrations.createKeys and migrations.enqueueKeys), by plaintext or by hash. */
-export const importedKeySettings = z.strictObject({
-  prefix: displayName(16, 0).optional(),
-  name: displayName().optional(),
-  plaintext: plaintextKey.min(8, "must be at least 8 characters").optional(),
-  hash: z
-    .strictObject({
-      value: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 of a SHA-256 digest"),
-      variant: z.literal("sha256_base64"),
-    })
-    .optional(),
-  start: displayName(32, 0).optional(),
-  ownerId: displayName().optional(),
-  externalId: displayName().optional(),
-  meta: meta.optional(),
-  roles: z.array(displayName()).max(100).optional(),
-  permissions: z.array(displayName()).max(1000).optional(),
-  expires: unixMs.optional(),
-  remaining: z.number().int().min(0).optional(),
-  refill: refill.optional(),
-  ratelimit: keyRatelimit.optional(),
-  ratelimits: namedLimits.optional(),
-  enabled: z.boolean().optional(),
-  environment: z.string().min(1).max(256).optional(),
-  ipAllowlist: ipAllowlist.optional(),
-  tier: z.string().min(1).max(64).optional(),
-});
 
 /** At most this many keys an import call, so one D1 batch holds them all. */
 export const MAX_IMPORTED_KEYS = 100;

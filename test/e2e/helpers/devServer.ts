@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { startDevServer, type DevServer, type DevServerOptions } from "../../../scripts/dev-server.mjs";
 
 export { freePort, newPersistDir, removePersistDir, startDevServer, type DevServer, type DevServerOptions } from "../../../scripts/dev-server.mjs";
@@ -26,4 +26,17 @@ export function useDevServer(options: DevServerOptions = {}): () => DevServer {
 
 export function printOutput(server: DevServer | undefined) {
   if (server) process.stderr.write(`\n----- wrangler dev output (${server.baseUrl}) -----\n${server.output()}\n-----\n`);
+}
+
+/** POSTs JSON to the server (with its root key unless `rootKey` is null), expects a 200 and answers the body. */
+export function jsonPoster(server: () => DevServer) {
+  return async (path: string, body: unknown, rootKey: string | null = server().rootKey) => {
+    const res = await fetch(`${server().baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(rootKey ? { authorization: `Bearer ${rootKey}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return res.json() as Promise<any>;
+  };
 }

@@ -1,8 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
-import { getVerificationStats, MAX_STATS_ROWS } from "../../../services/verifications";
-import { OUTCOME_FIELDS } from "../../../store/verifications";
+import { getVerificationStats, MAX_STATS_ROWS, STATS_OUTCOME_FIELDS } from "../../../services/verifications";
 import { id } from "../../../schemas";
 import { jsonResponse, unixMsQuery } from "../schemas";
 
@@ -15,8 +14,6 @@ const listParam = <T extends z.ZodType<unknown, string>>(item: T, max = 50) =>
 
 /** Each key id and tag is a bound parameter of one D1 query, which takes at most 100: 50 key ids, 10 tags. */
 const MAX_TAGS = 10;
-
-const outcomeFields = Object.keys(OUTCOME_FIELDS) as [keyof typeof OUTCOME_FIELDS, ...(keyof typeof OUTCOME_FIELDS)[]];
 
 const query = z.object({
   apiId: id,
@@ -31,13 +28,13 @@ const query = z.object({
     .optional()
     .openapi({ description: "Supported: day, month, key, identity, and one of tags or tag (counts are kept per day, so not hour)." }),
   limit: z.coerce.number().int().min(1).max(MAX_STATS_ROWS).optional(),
-  orderBy: z.enum(["time", "total", ...outcomeFields]).optional(),
+  orderBy: z.enum(["time", "total", ...STATS_OUTCOME_FIELDS]).optional(),
   order: z.enum(["asc", "desc"]).optional(),
 });
 
 const row = z.object({
   time: z.number().optional(),
-  ...Object.fromEntries(outcomeFields.map((field) => [field, z.number()])),
+  ...Object.fromEntries(STATS_OUTCOME_FIELDS.map((field) => [field, z.number()])),
   total: z.number(),
   keyId: z.string().optional(),
   identity: z.object({ id: z.string(), externalId: z.string() }).optional(),

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { createApi } from "../../../services/apis";
-import { displayName, ipAllowlist, keyPrefixes } from "../../../schemas";
+import { newApi } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,7 +10,7 @@ const route = managementRoute({
   path: "/v1/apis.createApi",
   tags: ["apis"],
   summary: "Create an api: a namespace for keys.",
-  request: { body: jsonBody(z.strictObject({ name: displayName(), ipAllowlist: ipAllowlist.optional(), keyPrefixes: keyPrefixes.optional() })) },
+  request: { body: jsonBody(newApi) },
   responses: jsonResponse(z.object({ apiId: z.string() }), "The new api's id."),
 });
 

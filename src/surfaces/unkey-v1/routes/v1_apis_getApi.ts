@@ -18,6 +18,7 @@ const route = managementRoute({
       name: z.string().optional(),
       ipAllowlist: z.array(z.string()),
       keyPrefixes: z.record(z.string(), z.string()),
+      verifyMaxStalenessMs: z.number().nullable().openapi({ description: "Edge mode's bound for this api's keys; null = the deployment's." }),
     }),
     "The api.",
   ),

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
-import { listKeys } from "../../../services/keys";
+import { listKeys } from "../../../services/keys/read";
 import { id } from "../../../schemas";
 import { jsonResponse, keySchema, pageQuery } from "../schemas";
 

@@ -2,7 +2,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
 import { listIdentities } from "../../../services/identities";
-import { namedLimit } from "../../../schemas";
+import { environment, namedLimit } from "../../../schemas";
 import { jsonResponse, pageQuery } from "../schemas";
 
 const route = managementRoute({
@@ -10,7 +10,7 @@ const route = managementRoute({
   path: "/v1/identities.listIdentities",
   tags: ["identities"],
   summary: "List the workspace's identities, a page at a time.",
-  request: { query: z.object({ ...pageQuery, environment: z.string().min(1).max(256).optional() }) },
+  request: { query: z.object({ ...pageQuery, environment: environment.optional() }) },
   responses: jsonResponse(
     z.object({
       identities: z.array(z.object({ id: z.string(), externalId: z.string(), ratelimits: z.array(namedLimit) })),

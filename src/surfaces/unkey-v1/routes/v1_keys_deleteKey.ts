@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { deleteKey } from "../../../services/keys";
+import { deleteKey } from "../../../services/keys/delete";
 import { id } from "../../../schemas";
 import { actionRoute } from "../route";
 

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { rerollKey } from "../../../services/keyLifecycle";
-import { id } from "../../../schemas";
+import { rerollKey } from "../../../services/keys/lifecycle";
+import { keyReroll } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,20 +10,7 @@ const route = managementRoute({
   path: "/v1/keys.rerollKey",
   tags: ["keys"],
   summary: "Rotate a key with overlap: a new key with the same settings; the old one expires after `expiration` ms.",
-  request: {
-    body: jsonBody(
-      z.strictObject({
-        keyId: id,
-        expiration: z
-          .number()
-          .int("must be a whole number")
-          .min(0, "must not be negative")
-          .max(365 * 24 * 60 * 60 * 1000, "must be at most a year")
-          .optional()
-          .openapi({ description: "How long the old key keeps working, in ms (default 0: it stops now)." }),
-      }),
-    ),
-  },
+  request: { body: jsonBody(keyReroll) },
   responses: jsonResponse(z.object({ keyId: z.string(), key: z.string() }), "The new key; its plaintext is shown only here."),
 });
 

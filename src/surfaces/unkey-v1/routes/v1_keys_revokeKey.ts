@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { revokeKey } from "../../../services/keyLifecycle";
-import { id } from "../../../schemas";
+import { revokeKey } from "../../../services/keys/lifecycle";
+import { keyRevocation } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,7 +10,7 @@ const route = managementRoute({
   path: "/v1/keys.revokeKey",
   tags: ["keys"],
   summary: "Revoke a key: irreversible, effective at once everywhere (verify answers DISABLED).",
-  request: { body: jsonBody(z.strictObject({ keyId: id, reason: z.string().min(1).max(512).optional() })) },
+  request: { body: jsonBody(keyRevocation) },
   responses: jsonResponse(
     z.object({ keyId: z.string(), revokedAt: z.number(), reason: z.string().optional() }),
     "Revoked (revoking again answers the first revocation).",

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { updateRemaining } from "../../../services/keys";
-import { id } from "../../../schemas";
+import { updateRemaining } from "../../../services/keys/credits";
+import { creditsChange } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,15 +10,7 @@ const route = managementRoute({
   path: "/v1/keys.updateRemaining",
   tags: ["keys"],
   summary: "Change a key's credits atomically; answers the new value.",
-  request: {
-    body: jsonBody(
-      z.strictObject({
-        keyId: id,
-        op: z.enum(["increment", "decrement", "set"]),
-        value: z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000_000).nullable(),
-      }),
-    ),
-  },
+  request: { body: jsonBody(creditsChange) },
   responses: jsonResponse(z.object({ remaining: z.number().nullable() }), "The credits after the change."),
 });
 

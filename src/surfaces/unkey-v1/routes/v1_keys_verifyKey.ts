@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { verifyAnswer, verifyAnswerSchema } from "../../verifyAnswer";
 import { verifyKey } from "../../../services/verify";
-import { cost, duration, id, limit, name, permissionQuery, plaintextKey } from "../../../schemas";
+import { cost, duration, environment, id, limit, name, permissionQuery, plaintextKey } from "../../../schemas";
 import { jsonBody, jsonResponse } from "../schemas";
 
 const request = z
@@ -21,7 +21,7 @@ const request = z
       .array(z.strictObject({ name, cost: cost.optional(), limit: limit.optional(), duration: duration.optional() }))
       .max(10)
       .optional(),
-    environment: z.string().min(1).max(256).optional().openapi({ description: "When set, the key must belong to this environment." }),
+    environment: environment.optional().openapi({ description: "When set, the key must belong to this environment." }),
   })
   .openapi("V1KeysVerifyKeyRequest");
 

@@ -1,6 +1,6 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { whoami } from "../../../services/keys";
+import { whoami } from "../../../services/keys/read";
 import { meta, plaintextKey } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";

@@ -2,10 +2,10 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
 import { createKeys } from "../../../services/migrations";
-import { id } from "../../../schemas";
-import { MAX_IMPORTED_KEYS, importedKeySettings, jsonBody, jsonResponse } from "../schemas";
+import { id, importedKey } from "../../../schemas";
+import { MAX_IMPORTED_KEYS, jsonBody, jsonResponse } from "../schemas";
 
-const importedKey = importedKeySettings.extend({ apiId: id });
+const importedKeyOfApi = importedKey.extend({ apiId: id });
 
 const route = managementRoute({
   method: "post",
@@ -13,7 +13,7 @@ const route = managementRoute({
   tags: ["migrations"],
   summary: "Import existing keys by plaintext or by SHA-256 hash; all of them or none.",
   request: {
-    body: jsonBody(z.array(importedKey).min(1, "give at least one key").max(MAX_IMPORTED_KEYS, `import at most ${MAX_IMPORTED_KEYS} keys a call`)),
+    body: jsonBody(z.array(importedKeyOfApi).min(1, "give at least one key").max(MAX_IMPORTED_KEYS, `import at most ${MAX_IMPORTED_KEYS} keys a call`)),
   },
   responses: jsonResponse(z.object({ keyIds: z.array(z.string()) }), "The new keys' ids, in the order given."),
 });

@@ -2,13 +2,13 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
 import { createKeys } from "../../../services/migrations";
-import { id } from "../../../schemas";
-import { MAX_IMPORTED_KEYS, importedKeySettings, unkeyErrorResponses, jsonBody } from "../schemas";
+import { id, importedKey } from "../../../schemas";
+import { MAX_IMPORTED_KEYS, unkeyErrorResponses, jsonBody } from "../schemas";
 
 const request = z.strictObject({
   migrationId: z.string().min(1).max(256).openapi({ description: "Accepted for compatibility with Unkey; Keygate keeps no migration records." }),
   apiId: id,
-  keys: z.array(importedKeySettings).min(1, "give at least one key").max(MAX_IMPORTED_KEYS, `import at most ${MAX_IMPORTED_KEYS} keys a call`),
+  keys: z.array(importedKey).min(1, "give at least one key").max(MAX_IMPORTED_KEYS, `import at most ${MAX_IMPORTED_KEYS} keys a call`),
 });
 
 const route = managementRoute({

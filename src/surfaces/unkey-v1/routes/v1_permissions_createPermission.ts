@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { createPermission } from "../../../services/permissions";
-import { displayName, rbacDescription } from "../../../schemas";
+import { newPermission } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,7 +10,7 @@ const route = managementRoute({
   path: "/v1/permissions.createPermission",
   tags: ["permissions"],
   summary: "Create a permission that keys can hold directly or through roles.",
-  request: { body: jsonBody(z.strictObject({ name: displayName(), slug: displayName().optional(), description: rbacDescription })) },
+  request: { body: jsonBody(newPermission) },
   responses: jsonResponse(z.object({ permissionId: z.string() }), "The new permission's id."),
 });
 

@@ -1,26 +1,16 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { createRole } from "../../../services/roles";
-import { displayName, rbacDescription } from "../../../schemas";
+import { newRole } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
-
-const request = z.strictObject({
-  name: displayName(),
-  description: rbacDescription,
-  permissions: z
-    .array(displayName())
-    .max(1000)
-    .optional()
-    .openapi({ description: "Keygate extension: names of the permissions the role grants; missing ones are created." }),
-});
 
 const route = managementRoute({
   method: "post",
   path: "/v1/permissions.createRole",
   tags: ["permissions"],
   summary: "Create a role: a named set of permissions that keys can hold.",
-  request: { body: jsonBody(request) },
+  request: { body: jsonBody(newRole) },
   responses: jsonResponse(z.object({ roleId: z.string() }), "The new role's id."),
 });
 

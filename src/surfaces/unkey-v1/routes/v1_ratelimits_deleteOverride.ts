@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { deleteOverride } from "../../../services/overrides";
+import { namespaceRef } from "../../../schemas";
 import { actionRoute } from "../route";
-import { namespaceRef } from "../schemas";
 
 export const { register } = actionRoute({
   path: "/v1/ratelimits.deleteOverride",

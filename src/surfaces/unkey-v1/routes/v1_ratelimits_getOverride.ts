@@ -2,7 +2,8 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
 import { getOverride } from "../../../services/overrides";
-import { jsonResponse, namespaceRef, overrideSchema } from "../schemas";
+import { namespaceRef } from "../../../schemas";
+import { jsonResponse, overrideSchema } from "../schemas";
 
 const route = managementRoute({
   method: "get",

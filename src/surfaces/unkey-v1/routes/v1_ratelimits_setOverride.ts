@@ -1,24 +1,16 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { setOverride } from "../../../services/overrides";
-import { displayName, duration, limit } from "../../../schemas";
+import { overrideSetting } from "../../../schemas";
 import { managementRoute } from "../route";
-import { jsonBody, jsonResponse, namespaceRef } from "../schemas";
-
-const request = z.strictObject({
-  ...namespaceRef,
-  identifier: displayName().openapi({ description: "An identifier, or a pattern where `*` matches any characters.", example: "*@example.com" }),
-  limit,
-  duration,
-  async: z.boolean().optional(),
-});
+import { jsonBody, jsonResponse } from "../schemas";
 
 const route = managementRoute({
   method: "post",
   path: "/v1/ratelimits.setOverride",
   tags: ["ratelimits"],
   summary: "Give an identifier its own limit and duration in a namespace (replaces any previous one).",
-  request: { body: jsonBody(request) },
+  request: { body: jsonBody(overrideSetting) },
   responses: jsonResponse(z.object({ overrideId: z.string() }), "Set."),
 });
 

@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { createRootKey } from "../../../services/tenancy";
-import { displayName, id, unixMs } from "../../../schemas";
+import { newRootKey } from "../../../schemas";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
@@ -10,16 +10,7 @@ const route = managementRoute({
   path: "/v1/rootKeys.createRootKey",
   tags: ["rootKeys"],
   summary: "Create a root key for management calls; the plaintext is shown only here.",
-  request: {
-    body: jsonBody(
-      z.strictObject({
-        workspaceId: id.optional().openapi({ description: "Default: the caller's workspace. Another one needs the bootstrap ROOT_KEY." }),
-        name: displayName(),
-        permissions: z.array(z.string().min(1).max(256)).max(200).openapi({ example: ["api.*.create_key", "api.*.read_key"] }),
-        expires: unixMs.optional(),
-      }),
-    ),
-  },
+  request: { body: jsonBody(newRootKey) },
   responses: jsonResponse(z.object({ keyId: z.string(), key: z.string() }), "The new root key."),
 });
 

@@ -1,9 +1,10 @@
-import type { Caller } from "../auth/caller";
-import { writeFenced } from "../counters/client";
-import type { Env } from "../env";
-import { auditStatement } from "../store/audit";
-import { linkToKey, unlinkAllFromKey, unlinkFromKey, type RbacRow, type RbacTable } from "../store/rbac";
-import { requireKey } from "./keys";
+import type { Caller } from "../../auth/caller";
+import { writeFenced } from "../../counters/client";
+import type { Env } from "../../env";
+import type { RbacRef } from "../../schemas";
+import { auditStatement } from "../../store/audit";
+import { batch } from "../../store/db";
+import { linkToKey, unlinkAllFromKey, unlinkFromKey, type RbacRow, type RbacTable } from "../../store/rbac";
 import {
   authorizeAddingToKey,
   authorizeRemovingFromKey,
@@ -11,9 +12,9 @@ import {
   conflictOnTakenName,
   createdAuditEntries,
   resolveRbac,
-  type RbacRef,
   type Resolved,
-} from "./rbac";
+} from "../rbac";
+import { requireKey } from "./read";
 
 /** Gives a key these permissions or roles, creating those marked `create`; answers them all. */
 export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId: string, refs: RbacRef[]): Promise<RbacRow[]> {
@@ -21,7 +22,7 @@ export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Added ${table} ${names(resolved)} to`, () =>
-    linkToKey(env, table, key.id, ids(resolved)),
+    linkToKey(env.DB, table, key.id, ids(resolved)),
   );
   return resolved.rows;
 }
@@ -32,7 +33,7 @@ export async function removeFromKey(env: Env, caller: Caller, table: RbacTable, 
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Removed ${table} ${names(resolved)} from`, () =>
-    unlinkFromKey(env, table, key.id, ids(resolved)),
+    unlinkFromKey(env.DB, table, key.id, ids(resolved)),
   );
 }
 
@@ -42,8 +43,8 @@ export async function setOnKey(env: Env, caller: Caller, table: RbacTable, keyId
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
   await writeLinks(env, caller, table, key.id, resolved, `Set ${table} ${names(resolved)} on`, () => [
-    unlinkAllFromKey(env, table, key.id),
-    ...linkToKey(env, table, key.id, ids(resolved)),
+    unlinkAllFromKey(env.DB, table, key.id),
+    ...linkToKey(env.DB, table, key.id, ids(resolved)),
   ]);
   return resolved.rows;
 }
@@ -62,14 +63,14 @@ async function writeLinks(
   const statements = () => [
     ...resolved.creates,
     ...links(),
-    ...createdAuditEntries(table, resolved.created).map((entry) => auditStatement(env, caller, entry)),
-    auditStatement(env, caller, {
+    ...createdAuditEntries(table, resolved.created).map((entry) => auditStatement(env.DB, caller, entry)),
+    auditStatement(env.DB, caller, {
       event: table === "permissions" ? "key.permissions.update" : "key.roles.update",
       resources: [{ type: "key", id: keyId }, ...resolved.rows.map((row) => ({ type, id: row.id }))],
       description: `${change} key ${keyId}.`,
     }),
   ];
-  await writeFenced(env, [keyId], () => conflictOnTakenName(env.DB.batch(statements())));
+  await writeFenced(env, [keyId], () => conflictOnTakenName(batch(env.DB, statements)));
 }
 
 const ids = (resolved: Resolved) => resolved.rows.map((row) => row.id);

@@ -1,23 +1,25 @@
-import { apiPermission, authorize, type Caller } from "../auth/caller";
-import { askKeyState, keyState, writeFenced } from "../counters/client";
-import { DEFAULT_BYTE_LENGTH, issueKey } from "../crypto/keys";
-import { KeygateError } from "../errors";
-import type { Env } from "../env";
-import { newId } from "../ids";
-import { auditStatement } from "../store/audit";
-import { insertKey, updateKeyColumns } from "../store/keys";
-import { requireKey } from "./keys";
+import { apiPermission, authorize, type Caller } from "../../auth/caller";
+import { askKeyState, keyState, writeFenced } from "../../counters/client";
+import { DEFAULT_BYTE_LENGTH, issueKey } from "../../crypto/keys";
+import { KeygateError } from "../../errors";
+import type { Env } from "../../env";
+import { newId } from "../../ids";
+import type { RerollKeyInput, RevokeKeyInput } from "../../schemas";
+import { auditStatement } from "../../store/audit";
+import { batch } from "../../store/db";
+import { bumpCreditsVersion, copyKeyGrants, insertKey, updateKeyColumns } from "../../store/keys";
+import { requireKey } from "./read";
 
 /** Irreversible: the key fails at once everywhere, stays listed with its reason, and can never be enabled. */
-export async function revokeKey(env: Env, caller: Caller, input: { keyId: string; reason?: string }) {
+export async function revokeKey(env: Env, caller: Caller, input: RevokeKeyInput) {
   const key = await requireKey(env, caller, input.keyId);
   authorize(caller, ...apiPermission(key.api_id, "update_key"));
   if (key.revoked_at !== null) return { keyId: key.id, revokedAt: key.revoked_at, reason: key.revoke_reason ?? undefined };
   const now = Date.now();
   await writeFenced(env, [key.id], () =>
-    env.DB.batch([
-      updateKeyColumns(env, key.id, { revoked_at: now, revoke_reason: input.reason ?? null, enabled: 0 }, now),
-      auditStatement(env, caller, {
+    batch(env.DB, [
+      updateKeyColumns(env.DB, key.id, { revoked_at: now, revoke_reason: input.reason ?? null, enabled: 0 }, now),
+      auditStatement(env.DB, caller, {
         event: "key.revoke",
         resources: [{ type: "key", id: key.id }],
         description: `Revoked key ${key.id} (${key.start}…)${input.reason ? `: ${input.reason}` : ""}.`,
@@ -32,7 +34,7 @@ export async function revokeKey(env: Env, caller: Caller, input: { keyId: string
  * `expiration` ms (0 = now). Credits move to the new key; until it expires, the old key spends
  * from the same pool, so they are never duplicated.
  */
-export async function rerollKey(env: Env, caller: Caller, input: { keyId: string; expiration?: number }) {
+export async function rerollKey(env: Env, caller: Caller, input: RerollKeyInput) {
   const old = await requireKey(env, caller, input.keyId);
   authorize(caller, ...apiPermission(old.api_id, "create_key"));
   if (old.revoked_at !== null) throw new KeygateError("PRECONDITION_FAILED", `key ${old.id} was revoked; issue a new key instead`);
@@ -42,19 +44,11 @@ export async function rerollKey(env: Env, caller: Caller, input: { keyId: string
   const issued = issueKey(prefix, DEFAULT_BYTE_LENGTH);
   const keyId = newId("key");
 
-  // Only what the old key already holds: no rbac right is needed to hand it on.
-  const copyLinks = (table: string, column: string) =>
-    env.DB.prepare(`INSERT INTO ${table} (key_id, ${column}) SELECT ?, ${column} FROM ${table} WHERE key_id = ?`).bind(keyId, old.id);
-  const copyLimits = env.DB.prepare(
-    `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration)
-     SELECT 'rl_' || lower(hex(randomblob(12))), workspace_id, ?, name, "limit", duration FROM ratelimits WHERE key_id = ?`,
-  ).bind(keyId, old.id);
-
   await writeFenced(env, [old.id], async () => {
     // Taken inside the fence: from here the old key cannot spend what the new key receives.
     const credits = old.remaining === null && old.credits_from === null ? null : await keyState(env, old.id).takeCredits(old.id);
     const statements = [
-      insertKey(env, {
+      insertKey(env.DB, {
         ...old,
         id: keyId,
         hash: issued.hash,
@@ -68,19 +62,18 @@ export async function rerollKey(env: Env, caller: Caller, input: { keyId: string
         revoke_reason: null,
         created_at: now,
       }),
-      copyLinks("keys_permissions", "permission_id"),
-      copyLinks("keys_roles", "role_id"),
-      copyLimits,
-      updateKeyColumns(env, old.id, { expires: oldExpires, ...(old.credits_from ? {} : { remaining: null, credits_from: keyId }) }, now),
-      env.DB.prepare("UPDATE keys SET credits_version = credits_version + 1 WHERE id = ?").bind(old.id),
-      auditStatement(env, caller, {
+      // Only what the old key already holds: no rbac right is needed to hand it on.
+      ...copyKeyGrants(env.DB, old.id, keyId),
+      updateKeyColumns(env.DB, old.id, { expires: oldExpires, ...(old.credits_from ? {} : { remaining: null, credits_from: keyId }) }, now),
+      bumpCreditsVersion(env.DB, old.id),
+      auditStatement(env.DB, caller, {
         event: "key.reroll",
         resources: [{ type: "key", id: old.id }, { type: "key", id: keyId }],
         description: `Rerolled key ${old.id} into ${keyId} (${issued.start}…); the old key expires at ${new Date(oldExpires).toISOString()}.`,
       }),
     ];
     try {
-      return await env.DB.batch(statements);
+      return await batch(env.DB, statements);
     } catch (err) {
       // The write did not happen: give the old key its credits back.
       // The original failure is what the caller needs to see, even if this also fails.
