@@ -1,6 +1,6 @@
+import type { Caller } from "./auth/caller";
 import type { KeyState } from "./counters/keyState";
 import type { Limiter } from "./counters/limiter";
-import type { Caller } from "./auth/caller";
 
 export interface Env {
   DB: D1Database;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { permissionQueryError, type PermissionQuery } from "./verify/permissionQuery";
+import { type PermissionQuery, permissionQueryError } from "./verify/permissionQuery";
 
 /**
  * The request shapes every surface shares (names, keys, limits, meta, permission queries) and the
@@ -13,6 +13,7 @@ export const id = z.string().min(1).max(256);
 export const name = z.string().min(1).max(256);
 
 /** C0 control characters and DEL break the one line a key or a name is shown on (listings, logs, audit entries). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const noControlCharacters = (text: z.ZodString) => text.regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters");
 
 /**
@@ -187,7 +188,13 @@ export const newKey = z.strictObject({
   externalId: keySettings.shape.externalId.openapi({ description: "Links the key to this identity, creating it if needed." }),
   remaining: keySettings.shape.remaining.openapi({ description: "Credits; each verify consumes `remaining.cost` of them." }),
   ratelimits: keySettings.shape.ratelimits.openapi({ description: "Named limits, requested by name on verify." }),
-  byteLength: z.number().int().min(16, "must be at least 16").max(255, "must be at most 255").optional().openapi({ description: "Random bytes in the key (default 16)." }),
+  byteLength: z
+    .number()
+    .int()
+    .min(16, "must be at least 16")
+    .max(255, "must be at most 255")
+    .optional()
+    .openapi({ description: "Random bytes in the key (default 16)." }),
   recoverable: z.boolean().optional(),
 });
 export type CreateKeyInput = z.infer<typeof newKey>;
@@ -318,7 +325,10 @@ export type CreateRoleInput = z.infer<typeof newRole>;
 export const newRootKey = z.strictObject({
   workspaceId: id.optional().openapi({ description: "Default: the caller's workspace. Another one needs the bootstrap ROOT_KEY." }),
   name: displayName(),
-  permissions: z.array(z.string().min(1).max(256)).max(200).openapi({ example: ["api.*.create_key", "api.*.read_key"] }),
+  permissions: z
+    .array(z.string().min(1).max(256))
+    .max(200)
+    .openapi({ example: ["api.*.create_key", "api.*.read_key"] }),
   expires: unixMs.optional(),
 });
 export type CreateRootKeyInput = z.infer<typeof newRootKey>;

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { grants } from "./permissions";
 import { KeygateError } from "../errors";
+import { grants } from "./permissions";
 
 /** Who is making a management call, as services see it: no Hono types past the route. */
 export interface Caller {

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { hashKey } from "../crypto/keys";
-import { KeygateError } from "../errors";
 import type { AppEnv, Env } from "../env";
+import { KeygateError } from "../errors";
 import { rootKeyByHash } from "../store/rootKeys";
 import { callerFrom } from "./caller";
 

@@ -1,5 +1,5 @@
-import { KeygateError, dependency, unwrap, type Answer } from "../errors";
 import type { Env } from "../env";
+import { type Answer, dependency, KeygateError, unwrap } from "../errors";
 import { newId } from "../ids";
 import { batch } from "../store/db";
 

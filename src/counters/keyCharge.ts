@@ -1,6 +1,6 @@
 import type { CounterStorage } from "./cachedKv";
 import type { CreditState } from "./credits";
-import { attemptCharges, refundCharges, type ChargeAttempt, type LimitCharge } from "./windows";
+import { attemptCharges, type ChargeAttempt, type LimitCharge, refundCharges } from "./windows";
 
 /**
  * One verify's charge to its key's own counters: the rate-limit windows and the credits are

@@ -1,17 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { KeygateError, refusal, type Answer } from "../errors";
 import type { Env } from "../env";
-import { loadKeyPolicy, type KeyPolicy } from "../store/policy";
+import { type Answer, KeygateError, refusal } from "../errors";
+import { type KeyPolicy, loadKeyPolicy } from "../store/policy";
 import { addVerificationCounts } from "../store/verifications";
-import {
-  checkAccess,
-  describeKey,
-  planLimits,
-  tightest,
-  type NamedRatelimitState,
-  type VerifyRequest,
-  type VerifyResult,
-} from "../verify/decide";
+import { checkAccess, describeKey, type NamedRatelimitState, planLimits, tightest, type VerifyRequest, type VerifyResult } from "../verify/decide";
+import type { Lease, LeaseRequest } from "../verify/lease";
+import { stalenessBound } from "../verify/staleness";
 import { CachedKv } from "./cachedKv";
 import { keyState } from "./client";
 import type { CreditOp } from "./credits";
@@ -22,8 +16,6 @@ import { LeaseLedger } from "./leaseLedger";
 import { identityLimiterName } from "./limiter";
 import { PolicyCache } from "./policyCache";
 import { VerificationBuffer } from "./verificationBuffer";
-import type { Lease, LeaseRequest } from "../verify/lease";
-import { stalenessBound } from "../verify/staleness";
 
 /** What `ratelimit` reports: the limit that denied, or the one with the least left. */
 function reported(states: NamedRatelimitState[], denied?: string) {
@@ -92,13 +84,24 @@ export class KeyState extends DurableObject<Env> {
     const identityLimits = planned.filter((p) => p.scope === "identity");
 
     // Synchronous from here to the commit: check every key limit and the credits, then charge.
-    const charge = new KeyCharge(this.counters, planned.filter((p) => p.scope === "key"), this.credits.live(policy, now), request.creditCost, now);
+    const charge = new KeyCharge(
+      this.counters,
+      planned.filter((p) => p.scope === "key"),
+      this.credits.live(policy, now),
+      request.creditCost,
+      now,
+    );
     let states = charge.windows.states;
     if (!charge.windows.allowed) {
       return this.answer(policy, request.tags, { ...key, ...reported(states, charge.windows.denied), valid: false, code: "RATE_LIMITED" }, now);
     }
     if (!charge.creditsFit) {
-      return this.answer(policy, request.tags, { ...key, ...reported(states), remaining: charge.credits?.remaining, valid: false, code: "USAGE_EXCEEDED" }, now);
+      return this.answer(
+        policy,
+        request.tags,
+        { ...key, ...reported(states), remaining: charge.credits?.remaining, valid: false, code: "USAGE_EXCEEDED" },
+        now,
+      );
     }
     charge.commit();
     let remaining = charge.remainingAfter;
@@ -168,7 +171,10 @@ export class KeyState extends DurableObject<Env> {
     if (bound <= 0 || this.policies.fenced || this.policies.epoch !== epoch) return undefined;
     const used = request.lease?.usedPerSecond ?? { limits: [], credits: 0 };
     // Names this verify asked for are lent too, so its next verify of them stays local.
-    const asked = [...(request.ratelimits ?? []).filter((limit) => limit.limit === undefined).map((limit) => limit.name), ...(request.optionalRatelimits ?? [])];
+    const asked = [
+      ...(request.ratelimits ?? []).filter((limit) => limit.limit === undefined).map((limit) => limit.name),
+      ...(request.optionalRatelimits ?? []),
+    ];
     const limits = [...used.limits, ...asked.filter((name) => !used.limits.some((limit) => limit.name === name)).map((name) => ({ name, perSecond: 0 }))];
     return this.leases.grant(policy, { limits, credits: used.credits }, bound, now);
   }

@@ -1,6 +1,6 @@
 import type { KeyPolicy, LimitConfig } from "../store/policy";
 import { DEFAULT_LIMIT } from "../verify/decide";
-import { leaseSize, type Lease, type LeasedLimit, type LeaseRequest, type LeaseReturn } from "../verify/lease";
+import { type Lease, type LeasedLimit, type LeaseRequest, type LeaseReturn, leaseSize } from "../verify/lease";
 import type { CounterStorage } from "./cachedKv";
 import type { KeyCredits } from "./keyCredits";
 import { attemptCharges, refundCharges, windowLeft } from "./windows";

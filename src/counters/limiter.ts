@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { NamedRatelimitState } from "../verify/decide";
 import { CachedKv } from "./cachedKv";
-import { attemptCharges, refundCharges, type LimitCharge } from "./windows";
+import { attemptCharges, type LimitCharge, refundCharges } from "./windows";
 
 export interface LimitOutcome {
   allowed: boolean;

@@ -1,10 +1,10 @@
-import { authorize, apiPermission, type Caller } from "../auth/caller";
-import { badRequest, notFound } from "../errors";
-import type { Env } from "../env";
+import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
+import type { Env } from "../env";
+import { badRequest, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateApiInput, UpdateApiInput } from "../schemas";
-import { findApi, insertApi, liveKeysOfApiStatement, setApiStalenessBound, softDeleteApi, type ApiRow } from "../store/apis";
+import { type ApiRow, findApi, insertApi, liveKeysOfApiStatement, setApiStalenessBound, softDeleteApi } from "../store/apis";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
 import { invalidAllowlistEntries } from "../verify/ipAllowlist";

@@ -1,7 +1,7 @@
 import { authorize, type Caller } from "../auth/caller";
-import { badRequest } from "../errors";
 import type { Env } from "../env";
-import { listAuditRows, type AuditRow } from "../store/audit";
+import { badRequest } from "../errors";
+import { type AuditRow, listAuditRows } from "../store/audit";
 import { parseJson } from "../store/db";
 
 export interface ListLogsInput {

@@ -1,13 +1,15 @@
 import { authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
-import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
+import { badRequest, KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateIdentityInput, NamedLimit, UpdateIdentityInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch, isUniqueViolation, parseJson } from "../store/db";
 import {
   findIdentity,
+  type IdentityColumns,
+  type IdentityRow,
   identityLimits,
   insertIdentity,
   listIdentityRows,
@@ -15,8 +17,6 @@ import {
   replaceIdentityLimits,
   softDeleteIdentity,
   updateIdentityColumns,
-  type IdentityColumns,
-  type IdentityRow,
 } from "../store/identities";
 
 /** An identity, by identityId or by externalId. */
@@ -61,7 +61,10 @@ export async function listIdentities(env: Env, caller: Caller, query: { limit: n
   authorize(caller, "identity.*.read_identity");
   const { rows, total } = await listIdentityRows(env.DB, caller.workspaceId, query);
   const page = rows.slice(0, query.limit);
-  const limits = await identityLimits(env.DB, page.map((row) => row.id));
+  const limits = await identityLimits(
+    env.DB,
+    page.map((row) => row.id),
+  );
   return {
     identities: page.map((row) => {
       const { id, externalId, ratelimits } = renderIdentity(row, limits.get(row.id)!);

@@ -1,12 +1,12 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { hashKey } from "../crypto/keys";
-import { KeygateError, badRequest } from "../errors";
 import type { Env } from "../env";
+import { badRequest, KeygateError } from "../errors";
 import type { ImportedKey } from "../schemas";
 import { batch, isUniqueViolation } from "../store/db";
 import { forgetKeyHash } from "../store/keyLookup";
 import { requireApi } from "./apis";
-import { newKeyStatements, type KeySecret } from "./keys/create";
+import { type KeySecret, newKeyStatements } from "./keys/create";
 import { assertValidKeySettings } from "./keys/settings";
 import { authorizeLinksOfNewKeys, resolveRbac } from "./rbac";
 

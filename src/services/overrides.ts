@@ -1,6 +1,6 @@
 import { authorize, type Caller } from "../auth/caller";
-import { badRequest, notFound } from "../errors";
 import type { Env } from "../env";
+import { badRequest, notFound } from "../errors";
 import { newId } from "../ids";
 import type { SetOverrideInput } from "../schemas";
 import { auditStatement } from "../store/audit";
@@ -10,9 +10,9 @@ import {
   findNamespace,
   findOverride,
   listOverrideRows,
-  upsertOverride,
   type NamespaceRow,
   type OverrideRow,
+  upsertOverride,
 } from "../store/ratelimits";
 
 /** A namespace, by id or by name. */

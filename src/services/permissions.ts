@@ -1,20 +1,12 @@
 import { authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
-import { KeygateError, notFound } from "../errors";
 import type { Env } from "../env";
+import { KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreatePermissionInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch } from "../store/db";
-import {
-  deleteRbac,
-  findPermission,
-  findRbac,
-  insertRbac,
-  keysAffectedStatement,
-  listPermissionRows,
-  type PermissionRow,
-} from "../store/rbac";
+import { deleteRbac, findPermission, findRbac, insertRbac, keysAffectedStatement, listPermissionRows, type PermissionRow } from "../store/rbac";
 import { conflictOnTakenName } from "./rbac";
 
 export async function createPermission(env: Env, caller: Caller, input: CreatePermissionInput): Promise<{ permissionId: string }> {

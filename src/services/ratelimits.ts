@@ -1,7 +1,7 @@
 import { authorize, type Caller } from "../auth/caller";
 import { namespaceLimiterName } from "../counters/limiter";
-import { dependency } from "../errors";
 import type { Env } from "../env";
+import { dependency } from "../errors";
 import { newId } from "../ids";
 import { auditStatement } from "../store/audit";
 import { batch, isUniqueViolation } from "../store/db";

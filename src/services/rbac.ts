@@ -1,6 +1,6 @@
 import { authorize, type Caller } from "../auth/caller";
-import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
+import { badRequest, KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { RbacRef } from "../schemas";
 import type { AuditEntry } from "../store/audit";

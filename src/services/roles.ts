@@ -1,7 +1,7 @@
 import { authorize, type Caller } from "../auth/caller";
 import { writeFencedBatch } from "../counters/client";
-import { KeygateError, notFound } from "../errors";
 import type { Env } from "../env";
+import { KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateRoleInput } from "../schemas";
 import { auditStatement } from "../store/audit";
@@ -29,7 +29,11 @@ export async function createRole(env: Env, caller: Caller, input: CreateRoleInpu
     batch(env.DB, () => [
       ...permissions.creates,
       insertRbac(env.DB, "roles", caller.workspaceId, { id: roleId, name: input.name }, input.description || null, Date.now()),
-      ...linkPermissionsToRole(env.DB, roleId, permissions.rows.map((p) => p.id)),
+      ...linkPermissionsToRole(
+        env.DB,
+        roleId,
+        permissions.rows.map((p) => p.id),
+      ),
       ...createdAuditEntries("permissions", permissions.created).map((entry) => auditStatement(env.DB, caller, entry)),
       auditStatement(env.DB, caller, {
         event: "role.create",

@@ -2,8 +2,8 @@ import { authorize, type Caller } from "../auth/caller";
 import { grants } from "../auth/permissions";
 import { BOOTSTRAP_ROOT_KEY_ID } from "../auth/rootKey";
 import { issueKey } from "../crypto/keys";
-import { KeygateError, badRequest, notFound } from "../errors";
 import type { Env } from "../env";
+import { badRequest, KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateRootKeyInput } from "../schemas";
 import { auditStatement } from "../store/audit";
@@ -20,7 +20,12 @@ export async function createWorkspace(env: Env, caller: Caller, name: string): P
   const workspaceId = newId("ws");
   await batch(env.DB, () => [
     insertWorkspace(env.DB, { id: workspaceId, name, created_at: Date.now() }),
-    auditStatement(env.DB, caller, { event: "workspace.create", resources: [{ type: "workspace", id: workspaceId }], description: `Created workspace "${name}".` }, workspaceId),
+    auditStatement(
+      env.DB,
+      caller,
+      { event: "workspace.create", resources: [{ type: "workspace", id: workspaceId }], description: `Created workspace "${name}".` },
+      workspaceId,
+    ),
   ]);
   return { workspaceId };
 }

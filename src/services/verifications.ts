@@ -1,7 +1,7 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
-import { badRequest } from "../errors";
 import type { Env } from "../env";
-import { OUTCOME_FIELDS, apisOfOwner, dailyOutcomes, verificationStats, type DayRange, type OutcomeField, type StatsRow } from "../store/verifications";
+import { badRequest } from "../errors";
+import { apisOfOwner, type DayRange, dailyOutcomes, OUTCOME_FIELDS, type OutcomeField, type StatsRow, verificationStats } from "../store/verifications";
 import { DAY_MS } from "../time";
 import { requireApi } from "./apis";
 import { requireKey } from "./keys/read";
@@ -66,9 +66,7 @@ export async function getVerificationStats(env: Env, caller: Caller, input: Stat
   const groupBy = new Set(input.groupBy ?? []);
   const unsupported = [...groupBy].filter((group) => !SUPPORTED_GROUPS.includes(group));
   if (unsupported.length > 0) {
-    throw badRequest(
-      `groupBy: ${unsupported.join(", ")} is not supported; Keygate keeps daily counts per key and can group by ${SUPPORTED_GROUPS.join(", ")}`,
-    );
+    throw badRequest(`groupBy: ${unsupported.join(", ")} is not supported; Keygate keeps daily counts per key and can group by ${SUPPORTED_GROUPS.join(", ")}`);
   }
   if (groupBy.has("day") && groupBy.has("month")) throw badRequest("groupBy: choose one of day or month");
   if (groupBy.has("tag") && groupBy.has("tags")) throw badRequest("groupBy: choose one of tag or tags");

@@ -42,19 +42,21 @@ export interface AuditEntry {
  * itself: both are written, or neither. Never give it a plaintext key.
  */
 export function auditStatement(db: D1Database, caller: Caller, entry: AuditEntry, workspaceId = caller.workspaceId): D1PreparedStatement {
-  return db.prepare(
-    `INSERT INTO audit_logs (id, workspace_id, time, event, actor, resources, description, context)
+  return db
+    .prepare(
+      `INSERT INTO audit_logs (id, workspace_id, time, event, actor, resources, description, context)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).bind(
-    newId("log"),
-    workspaceId,
-    Date.now(),
-    entry.event,
-    JSON.stringify({ type: "root_key", id: caller.rootKeyId }),
-    JSON.stringify(entry.resources),
-    entry.description,
-    JSON.stringify({ ipAddress: caller.ip, userAgent: caller.userAgent }),
-  );
+    )
+    .bind(
+      newId("log"),
+      workspaceId,
+      Date.now(),
+      entry.event,
+      JSON.stringify({ type: "root_key", id: caller.rootKeyId }),
+      JSON.stringify(entry.resources),
+      entry.description,
+      JSON.stringify({ ipAddress: caller.ip, userAgent: caller.userAgent }),
+    );
 }
 
 export interface AuditRow {
@@ -86,7 +88,10 @@ export interface AuditQuery {
 export function listAuditRows(db: D1Database, workspaceId: string, query: AuditQuery): Promise<AuditRow[]> {
   const filters = ["workspace_id = ?"];
   const params: unknown[] = [workspaceId];
-  for (const [type, id] of [["key", query.keyId], ["api", query.apiId]] as const) {
+  for (const [type, id] of [
+    ["key", query.keyId],
+    ["api", query.apiId],
+  ] as const) {
     if (id === undefined) continue;
     filters.push("EXISTS (SELECT 1 FROM json_each(resources) r WHERE json_extract(r.value, '$.type') = ? AND json_extract(r.value, '$.id') = ?)");
     params.push(type, id);

@@ -2,11 +2,21 @@ import { dependency } from "../errors";
 
 /** D1 reads and writes, with failures turned into 503s. */
 export function first<T>(db: D1Database, sql: string, ...params: unknown[]): Promise<T | null> {
-  return dependency("D1", () => db.prepare(sql).bind(...params).first<T>());
+  return dependency("D1", () =>
+    db
+      .prepare(sql)
+      .bind(...params)
+      .first<T>(),
+  );
 }
 
 export async function all<T>(db: D1Database, sql: string, ...params: unknown[]): Promise<T[]> {
-  const result = await dependency("D1", () => db.prepare(sql).bind(...params).all<T>());
+  const result = await dependency("D1", () =>
+    db
+      .prepare(sql)
+      .bind(...params)
+      .all<T>(),
+  );
   return result.results;
 }
 

@@ -8,15 +8,12 @@ import { all, first } from "./db";
 export function linkKeyToExternalId(db: D1Database, workspaceId: string, keyId: string, externalId: string | null, now: number): D1PreparedStatement[] {
   if (externalId === null) return [db.prepare("UPDATE keys SET identity_id = NULL WHERE id = ?").bind(keyId)];
   return [
-    db.prepare("INSERT OR IGNORE INTO identities (id, workspace_id, external_id, created_at) VALUES (?, ?, ?, ?)").bind(
-      newId("id"),
-      workspaceId,
-      externalId,
-      now,
-    ),
-    db.prepare(
-      "UPDATE keys SET identity_id = (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL) WHERE id = ?",
-    ).bind(workspaceId, externalId, keyId),
+    db
+      .prepare("INSERT OR IGNORE INTO identities (id, workspace_id, external_id, created_at) VALUES (?, ?, ?, ?)")
+      .bind(newId("id"), workspaceId, externalId, now),
+    db
+      .prepare("UPDATE keys SET identity_id = (SELECT id FROM identities WHERE workspace_id = ? AND external_id = ? AND deleted_at IS NULL) WHERE id = ?")
+      .bind(workspaceId, externalId, keyId),
   ];
 }
 
@@ -95,14 +92,9 @@ export async function identityLimits(db: D1Database, identityIds: string[]): Pro
 }
 
 export function insertIdentity(db: D1Database, row: Pick<IdentityRow, "id" | "workspace_id" | "external_id" | "meta" | "tier" | "created_at">) {
-  return db.prepare("INSERT INTO identities (id, workspace_id, external_id, meta, tier, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
-    row.id,
-    row.workspace_id,
-    row.external_id,
-    row.meta,
-    row.tier,
-    row.created_at,
-  );
+  return db
+    .prepare("INSERT INTO identities (id, workspace_id, external_id, meta, tier, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(row.id, row.workspace_id, row.external_id, row.meta, row.tier, row.created_at);
 }
 
 export type IdentityColumns = Partial<Pick<IdentityRow, "meta" | "tier">>;
@@ -119,14 +111,9 @@ export function replaceIdentityLimits(db: D1Database, workspaceId: string, ident
   return [
     db.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
     ...limits.map((l) =>
-      db.prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
-        newId("rl"),
-        workspaceId,
-        identityId,
-        l.name,
-        l.limit,
-        l.duration,
-      ),
+      db
+        .prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)')
+        .bind(newId("rl"), workspaceId, identityId, l.name, l.limit, l.duration),
     ),
   ];
 }

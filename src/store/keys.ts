@@ -48,9 +48,7 @@ export function ratelimitOf(key: Pick<KeyRow, "ratelimit_limit" | "ratelimit_dur
 
 /** The key's refill, when it has one. */
 export function refillOf(key: Pick<KeyRow, "refill_interval" | "refill_amount" | "refill_day">): RefillConfig | null {
-  return key.refill_interval && key.refill_amount !== null
-    ? { interval: key.refill_interval, amount: key.refill_amount, refillDay: key.refill_day }
-    : null;
+  return key.refill_interval && key.refill_amount !== null ? { interval: key.refill_interval, amount: key.refill_amount, refillDay: key.refill_day } : null;
 }
 
 /** A live key of this workspace, by id or by hash; another workspace's key is indistinguishable from none. */
@@ -103,9 +101,7 @@ export async function listKeyRows(db: D1Database, workspaceId: string, query: Ke
 /** Inserts a full key row. */
 export function insertKey(db: D1Database, row: Omit<KeyRow, "updated_at" | "deleted_at">): D1PreparedStatement {
   const columns = Object.keys(row);
-  return db.prepare(`INSERT INTO keys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(
-    ...Object.values(row),
-  );
+  return db.prepare(`INSERT INTO keys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...Object.values(row));
 }
 
 export type KeyColumns = Partial<Omit<KeyRow, "id" | "workspace_id" | "api_id" | "hash" | "created_at">>;
@@ -134,10 +130,12 @@ export function copyKeyGrants(db: D1Database, fromKeyId: string, toKeyId: string
   return [
     copyLinks("keys_permissions", "permission_id"),
     copyLinks("keys_roles", "role_id"),
-    db.prepare(
-      `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration)
+    db
+      .prepare(
+        `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration)
        SELECT 'rl_' || lower(hex(randomblob(12))), workspace_id, ?, name, "limit", duration FROM ratelimits WHERE key_id = ?`,
-    ).bind(toKeyId, fromKeyId),
+      )
+      .bind(toKeyId, fromKeyId),
   ];
 }
 
@@ -148,9 +146,9 @@ export function bumpCreditsVersion(db: D1Database, keyId: string): D1PreparedSta
 
 /** Management setting credits: a new version that replaces the Durable Object's running count. */
 export function setCreditsStatement(db: D1Database, keyId: string, remaining: number | null, now: number): D1PreparedStatement {
-  return db.prepare(
-    "UPDATE keys SET remaining = ?, credits_version = credits_version + 1, credits_set_at = ?, updated_at = ? WHERE id = ?",
-  ).bind(remaining, now, now, keyId);
+  return db
+    .prepare("UPDATE keys SET remaining = ?, credits_version = credits_version + 1, credits_set_at = ?, updated_at = ? WHERE id = ?")
+    .bind(remaining, now, now, keyId);
 }
 
 export interface KeyLinks {
@@ -202,23 +200,13 @@ export async function keyLinks(db: D1Database, keys: Pick<KeyRow, "id" | "identi
 }
 
 /** Replaces a key's named limits (the "default" one lives in the key row itself). */
-export function replaceKeyLimits(
-  db: D1Database,
-  workspaceId: string,
-  keyId: string,
-  limits: NamedLimitRow[],
-): D1PreparedStatement[] {
+export function replaceKeyLimits(db: D1Database, workspaceId: string, keyId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
   return [
     db.prepare("DELETE FROM ratelimits WHERE key_id = ?").bind(keyId),
     ...limits.map((l) =>
-      db.prepare('INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)').bind(
-        newId("rl"),
-        workspaceId,
-        keyId,
-        l.name,
-        l.limit,
-        l.duration,
-      ),
+      db
+        .prepare('INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)')
+        .bind(newId("rl"), workspaceId, keyId, l.name, l.limit, l.duration),
     ),
   ];
 }

@@ -1,4 +1,4 @@
-import { isKeyEnabled, ratelimitOf, refillOf, type KeyRow } from "./keys";
+import { isKeyEnabled, type KeyRow, ratelimitOf, refillOf } from "./keys";
 
 export interface LimitConfig {
   limit: number;
@@ -64,33 +64,37 @@ interface PolicyRow extends KeyRow {
 /** Loads a key's policy from D1 in one round trip; null when the key never existed. */
 export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyPolicy | null> {
   const [keyResult, permissionResult, roleResult, limitResult] = await db.batch([
-    db.prepare(
-      `SELECT k.*, a.deleted_at AS api_deleted_at, a.ip_allowlist AS api_ip_allowlist, a.verify_max_staleness_ms AS api_max_staleness_ms,
+    db
+      .prepare(
+        `SELECT k.*, a.deleted_at AS api_deleted_at, a.ip_allowlist AS api_ip_allowlist, a.verify_max_staleness_ms AS api_max_staleness_ms,
               i.external_id AS identity_external_id, i.meta AS identity_meta, i.tier AS identity_tier
          FROM keys k
          JOIN apis a ON a.id = k.api_id
          LEFT JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
         WHERE k.id = ?1`,
-    ).bind(keyId),
-    db.prepare(
-      `SELECT p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
+      )
+      .bind(keyId),
+    db
+      .prepare(
+        `SELECT p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
        UNION
        SELECT p.name FROM keys_roles kr
          JOIN roles_permissions rp ON rp.role_id = kr.role_id
          JOIN permissions p ON p.id = rp.permission_id
         WHERE kr.key_id = ?1
        ORDER BY 1`,
-    ).bind(keyId),
-    db.prepare(
-      "SELECT r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id = ?1 ORDER BY r.name",
-    ).bind(keyId),
-    db.prepare(
-      `SELECT rl.name, rl."limit" AS "limit", rl.duration, rl.key_id FROM ratelimits rl
+      )
+      .bind(keyId),
+    db.prepare("SELECT r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id = ?1 ORDER BY r.name").bind(keyId),
+    db
+      .prepare(
+        `SELECT rl.name, rl."limit" AS "limit", rl.duration, rl.key_id FROM ratelimits rl
         WHERE rl.key_id = ?1
            OR rl.identity_id = (SELECT k.identity_id FROM keys k
                                   JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
                                  WHERE k.id = ?1)`,
-    ).bind(keyId),
+      )
+      .bind(keyId),
   ]);
   const row = keyResult!.results[0] as PolicyRow | undefined;
   if (!row) return null;
@@ -129,10 +133,7 @@ export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyP
     ratelimit: ratelimitOf(row),
     keyLimits,
     identityLimits,
-    credits:
-      row.remaining === null
-        ? null
-        : { remaining: row.remaining, version: row.credits_version, setAt: row.credits_set_at ?? row.created_at },
+    credits: row.remaining === null ? null : { remaining: row.remaining, version: row.credits_version, setAt: row.credits_set_at ?? row.created_at },
     creditsFrom: row.credits_from,
     refill: refillOf(row),
     ipAllowlists: [JSON.parse(row.ip_allowlist), JSON.parse(row.api_ip_allowlist)].filter((list) => list.length > 0),

@@ -33,12 +33,9 @@ export function findNamespace(db: D1Database, workspaceId: string, by: { namespa
 }
 
 export function insertNamespace(db: D1Database, row: NamespaceRow): D1PreparedStatement {
-  return db.prepare("INSERT INTO ratelimit_namespaces (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)").bind(
-    row.id,
-    row.workspace_id,
-    row.name,
-    row.created_at,
-  );
+  return db
+    .prepare("INSERT INTO ratelimit_namespaces (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)")
+    .bind(row.id, row.workspace_id, row.name, row.created_at);
 }
 
 /**
@@ -75,11 +72,13 @@ export function findOverride(db: D1Database, namespaceId: string, identifier: st
 
 /** Creates the override or replaces the one for the same identifier; answers its id. */
 export function upsertOverride(db: D1Database, row: OverrideRow): D1PreparedStatement {
-  return db.prepare(
-    `INSERT INTO ratelimit_overrides (id, namespace_id, identifier, "limit", duration, async, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  return db
+    .prepare(
+      `INSERT INTO ratelimit_overrides (id, namespace_id, identifier, "limit", duration, async, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (namespace_id, identifier) DO UPDATE SET "limit" = excluded."limit", duration = excluded.duration, async = excluded.async
      RETURNING id`,
-  ).bind(row.id, row.namespace_id, row.identifier, row.limit, row.duration, row.async, row.created_at);
+    )
+    .bind(row.id, row.namespace_id, row.identifier, row.limit, row.duration, row.async, row.created_at);
 }
 
 export function deleteOverrideStatement(db: D1Database, overrideId: string): D1PreparedStatement {

@@ -21,30 +21,14 @@ export function findRbac(db: D1Database, table: RbacTable, workspaceId: string, 
 }
 
 /** A permission's slug defaults to its name. */
-export function insertRbac(
-  db: D1Database,
-  table: RbacTable,
-  workspaceId: string,
-  row: RbacRow & { slug?: string },
-  description: string | null,
-  now: number,
-) {
+export function insertRbac(db: D1Database, table: RbacTable, workspaceId: string, row: RbacRow & { slug?: string }, description: string | null, now: number) {
   return table === "permissions"
-    ? db.prepare("INSERT INTO permissions (id, workspace_id, name, slug, description, created_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
-        row.id,
-        workspaceId,
-        row.name,
-        row.slug ?? row.name,
-        description,
-        now,
-      )
-    : db.prepare("INSERT INTO roles (id, workspace_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)").bind(
-        row.id,
-        workspaceId,
-        row.name,
-        description,
-        now,
-      );
+    ? db
+        .prepare("INSERT INTO permissions (id, workspace_id, name, slug, description, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(row.id, workspaceId, row.name, row.slug ?? row.name, description, now)
+    : db
+        .prepare("INSERT INTO roles (id, workspace_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(row.id, workspaceId, row.name, description, now);
 }
 
 const linkTable = { permissions: ["keys_permissions", "permission_id"], roles: ["keys_roles", "role_id"] } as const;
@@ -68,10 +52,12 @@ export function unlinkAllFromKey(db: D1Database, table: RbacTable, keyId: string
 export function keysAffectedStatement(db: D1Database, table: RbacTable, id: string): D1PreparedStatement {
   return table === "roles"
     ? db.prepare("SELECT key_id FROM keys_roles WHERE role_id = ?").bind(id)
-    : db.prepare(
-        `SELECT key_id FROM keys_permissions WHERE permission_id = ?1
+    : db
+        .prepare(
+          `SELECT key_id FROM keys_permissions WHERE permission_id = ?1
          UNION SELECT kr.key_id FROM keys_roles kr JOIN roles_permissions rp ON rp.role_id = kr.role_id WHERE rp.permission_id = ?1`,
-      ).bind(id);
+        )
+        .bind(id);
 }
 
 export interface PermissionRow {
@@ -113,9 +99,7 @@ export async function permissionNamesOfRole(db: D1Database, roleId: string): Pro
 }
 
 export function linkPermissionsToRole(db: D1Database, roleId: string, permissionIds: string[]): D1PreparedStatement[] {
-  return permissionIds.map((id) =>
-    db.prepare("INSERT OR IGNORE INTO roles_permissions (role_id, permission_id) VALUES (?, ?)").bind(roleId, id),
-  );
+  return permissionIds.map((id) => db.prepare("INSERT OR IGNORE INTO roles_permissions (role_id, permission_id) VALUES (?, ?)").bind(roleId, id));
 }
 
 /**
@@ -129,9 +113,6 @@ export function deleteRbac(db: D1Database, table: RbacTable, id: string): D1Prep
           db.prepare("DELETE FROM keys_permissions WHERE permission_id = ?").bind(id),
           db.prepare("DELETE FROM roles_permissions WHERE permission_id = ?").bind(id),
         ]
-      : [
-          db.prepare("DELETE FROM keys_roles WHERE role_id = ?").bind(id),
-          db.prepare("DELETE FROM roles_permissions WHERE role_id = ?").bind(id),
-        ];
+      : [db.prepare("DELETE FROM keys_roles WHERE role_id = ?").bind(id), db.prepare("DELETE FROM roles_permissions WHERE role_id = ?").bind(id)];
   return [...links, db.prepare(`DELETE FROM ${table} WHERE id = ?`).bind(id)];
 }

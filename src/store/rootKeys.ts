@@ -15,9 +15,9 @@ export interface RootKeyRow {
 }
 
 export function insertRootKey(db: D1Database, row: RootKeyRow): D1PreparedStatement {
-  return db.prepare(
-    "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, expires, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  ).bind(row.id, row.workspace_id, row.hash, row.start, row.name, row.permissions, row.expires, row.created_by, row.created_at);
+  return db
+    .prepare("INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, expires, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    .bind(row.id, row.workspace_id, row.hash, row.start, row.name, row.permissions, row.expires, row.created_by, row.created_at);
 }
 
 /** The workspace's root keys that are not deleted, oldest first; expired ones included. */

@@ -47,22 +47,26 @@ function countStatements(db: D1Database, key: CountedKey, pending: PendingCount[
     totals.set(bucket, { ...total, count: total.count + count });
   }
   const perOutcome = [...totals.values()].map(({ day, outcome, count }) =>
-    db.prepare(
-      `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
+    db
+      .prepare(
+        `INSERT INTO verifications (workspace_id, api_id, key_id, day, outcome, count) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (key_id, day, outcome) DO UPDATE SET count = count + excluded.count`,
-    ).bind(key.workspaceId, key.apiId, key.keyId, day, outcome, count),
+      )
+      .bind(key.workspaceId, key.apiId, key.keyId, day, outcome, count),
   );
   const byTags: D1PreparedStatement[] = [];
   for (let i = 0; i < pending.length; i += TAGGED_ROWS_A_STATEMENT) {
     const rows = pending.slice(i, i + TAGGED_ROWS_A_STATEMENT).map(({ day, outcome, tags, count }) => [day, outcome, tags, count]);
     byTags.push(
-      db.prepare(
-        // "WHERE true" lets SQLite read ON CONFLICT as the upsert clause after a SELECT.
-        `INSERT INTO verification_tags (workspace_id, api_id, key_id, day, outcome, tags, count)
+      db
+        .prepare(
+          // "WHERE true" lets SQLite read ON CONFLICT as the upsert clause after a SELECT.
+          `INSERT INTO verification_tags (workspace_id, api_id, key_id, day, outcome, tags, count)
          SELECT ?, ?, ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
            FROM json_each(?) WHERE true
          ON CONFLICT (key_id, day, outcome, tags) DO UPDATE SET count = count + excluded.count`,
-      ).bind(key.workspaceId, key.apiId, key.keyId, JSON.stringify(rows)),
+        )
+        .bind(key.workspaceId, key.apiId, key.keyId, JSON.stringify(rows)),
     );
   }
   return [...perOutcome, ...byTags];

@@ -4,8 +4,8 @@ import { bearerToken } from "../auth/rootKey";
 import type { AppEnv } from "../env";
 import { KeygateError } from "../errors";
 import { plaintextKey } from "../schemas";
-import { secondsUntil, type VerifyResult } from "../verify/decide";
 import { verifyKey } from "../services/verify";
+import { secondsUntil, type VerifyResult } from "../verify/decide";
 
 /**
  * What the other API dialects share: each asks the one verify pipeline about a key and only
@@ -60,9 +60,6 @@ export const clientAddressHeader = z
 
 /** The request headers a Bearer-key dialect reads, for its OpenAPI description. */
 export const bearerHeaders = z.object({
-  authorization: z
-    .string()
-    .optional()
-    .openapi({ description: "`Bearer <API key>`: the key to introspect.", example: "Bearer sk_live_3vQB7B6MrGQZaxCuFg4oh" }),
+  authorization: z.string().optional().openapi({ description: "`Bearer <API key>`: the key to introspect.", example: "Bearer sk_live_3vQB7B6MrGQZaxCuFg4oh" }),
   "cf-connecting-ip": clientAddressHeader,
 });

@@ -1,9 +1,9 @@
-import { OpenAPIHono, type Hook, type z } from "@hono/zod-openapi";
+import { type Hook, OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env";
-import { KeygateError, badRequest } from "../errors";
+import { badRequest, KeygateError } from "../errors";
 
 /**
  * A surface is one outside-facing API (Unkey v1, a dialect, the gateway): a Hono sub-app with its

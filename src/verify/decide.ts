@@ -4,15 +4,7 @@ import { ipAllowed } from "./ipAllowlist";
 import type { Lease, LeaseRequest } from "./lease";
 import { evaluatePermissionQuery, type PermissionQuery } from "./permissionQuery";
 
-export type VerifyCode =
-  | "VALID"
-  | "NOT_FOUND"
-  | "FORBIDDEN"
-  | "USAGE_EXCEEDED"
-  | "RATE_LIMITED"
-  | "DISABLED"
-  | "INSUFFICIENT_PERMISSIONS"
-  | "EXPIRED";
+export type VerifyCode = "VALID" | "NOT_FOUND" | "FORBIDDEN" | "USAGE_EXCEEDED" | "RATE_LIMITED" | "DISABLED" | "INSUFFICIENT_PERMISSIONS" | "EXPIRED";
 
 export interface RatelimitRequest {
   name: string;
@@ -167,9 +159,7 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     refill: policy.refill ?? undefined,
     namedLimits: new Map([...policy.identityLimits, ...policy.keyLimits]),
     ipRestricted: policy.ipAllowlists.length > 0,
-    identity: policy.identity
-      ? { id: policy.identity.id, externalId: policy.identity.externalId, meta: policy.identity.meta }
-      : undefined,
+    identity: policy.identity ? { id: policy.identity.id, externalId: policy.identity.externalId, meta: policy.identity.meta } : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KeyPolicy, LimitConfig } from "../store/policy";
-import { checkAccess, describeKey, planLimits, tightest, type NamedRatelimitState, type VerifyCode, type VerifyRequest, type VerifyResult } from "./decide";
+import { checkAccess, describeKey, type NamedRatelimitState, planLimits, tightest, type VerifyCode, type VerifyRequest, type VerifyResult } from "./decide";
 
 /**
  * Edge mode: a key's Durable Object lends an isolate a policy snapshot and a few units of the
@@ -111,7 +111,9 @@ export function decideFromLease(lease: Lease, request: VerifyRequest, now: numbe
   if (credits && request.creditCost > credits.left) {
     if (!credits.exhausted) return undefined;
     const all = states(false);
-    return { result: { ...key, valid: false, code: "USAGE_EXCEEDED", ratelimit: tightest(all), ratelimits: all, remaining: credits.keptByObject + credits.left } };
+    return {
+      result: { ...key, valid: false, code: "USAGE_EXCEEDED", ratelimit: tightest(all), ratelimits: all, remaining: credits.keptByObject + credits.left },
+    };
   }
   const all = states(true);
   return {

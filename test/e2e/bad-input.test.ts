@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useDevServer, type DevServer } from "./helpers/devServer";
+import { type DevServer, useDevServer } from "./helpers/devServer";
 
 interface Reply {
   status: number;

@@ -16,7 +16,8 @@ describe("introspection dialects against wrangler dev", () => {
   }
 
   const kombo = (key: string) => fetch(`${server().baseUrl}/v1/check-api-key`, { headers: { authorization: `Bearer ${key}` } });
-  const konpro = (key: string) => fetch(`${server().baseUrl}/v1/api-keys/validate`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" } });
+  const konpro = (key: string) =>
+    fetch(`${server().baseUrl}/v1/api-keys/validate`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" } });
   const kirim = (key: string) => fetch(`${server().baseUrl}/v1/me`, { headers: { authorization: `Bearer ${key}` } });
 
   it("answers each dialect's success shape, then refuses the key in all three right after it is revoked", async () => {

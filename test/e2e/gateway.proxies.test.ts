@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { type KeygateVariables, keygate } from "@keygate/hono";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keygate, type KeygateVariables } from "@keygate/hono";
 import { freePort, useDevServer } from "./helpers/devServer";
-import { renderExample, startCaddy, startNginx, startUpstream, type Proxy } from "./helpers/proxies";
+import { type RunningProxy, renderExample, startCaddy, startNginx, startUpstream } from "./helpers/proxies";
 
 /**
  * Real nginx and real Caddy, configured from the shipped examples, between a client and a
@@ -15,7 +15,7 @@ const minute = 60_000;
 
 let apiId: string;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
-const proxies: Record<"nginx" | "caddy", Proxy | undefined> = { nginx: undefined, caddy: undefined };
+const proxies: Record<"nginx" | "caddy", RunningProxy | undefined> = { nginx: undefined, caddy: undefined };
 
 async function management(path: string, body: unknown) {
   const res = await fetch(`${server().baseUrl}${path}`, {
@@ -27,8 +27,7 @@ async function management(path: string, body: unknown) {
   return (await res.json()) as any;
 }
 
-const createKey = (extra: Record<string, unknown> = {}): Promise<{ keyId: string; key: string }> =>
-  management("/v1/keys.createKey", { apiId, ...extra });
+const createKey = (extra: Record<string, unknown> = {}): Promise<{ keyId: string; key: string }> => management("/v1/keys.createKey", { apiId, ...extra });
 
 beforeAll(async () => {
   ({ apiId } = await management("/v1/apis.createApi", { name: "gateway-e2e" }));
@@ -65,7 +64,13 @@ describe.each(["nginx", "caddy"] as const)("%s in front of Keygate, as shipped i
   };
 
   it("lets a good key through, with its identity in headers for the upstream", async () => {
-    const { keyId, key } = await createKey({ name: "Zoë's key", externalId: `user_${name}`, meta: { plan: "pro" }, permissions: ["orders.read"], remaining: 100 });
+    const { keyId, key } = await createKey({
+      name: "Zoë's key",
+      externalId: `user_${name}`,
+      meta: { plan: "pro" },
+      permissions: ["orders.read"],
+      remaining: 100,
+    });
     const res = await through("/orders/1?expand=items", { headers: { "x-api-key": key } });
     expect(res.status).toBe(200);
     expect(res.body).toBe('{"upstream":true}');
@@ -84,7 +89,9 @@ describe.each(["nginx", "caddy"] as const)("%s in front of Keygate, as shipped i
 
   it("never lets the client supply identity headers", async () => {
     const { key } = await createKey();
-    const res = await through("/orders/1", { headers: { "x-api-key": key, "x-key-owner": "admin", "x-key-permissions": "admin", "ratelimit-remaining": "999" } });
+    const res = await through("/orders/1", {
+      headers: { "x-api-key": key, "x-key-owner": "admin", "x-key-permissions": "admin", "ratelimit-remaining": "999" },
+    });
     expect(res.status).toBe(200);
     const seen = upstream.last()!;
     for (const header of ["x-key-owner", "x-key-permissions", "ratelimit-remaining"]) expect(seen.headers[header] ?? "", header).toBe("");
@@ -113,7 +120,12 @@ describe.each(["nginx", "caddy"] as const)("%s in front of Keygate, as shipped i
   });
 
   it("counts reads and writes against the key's `read` and `write` limits by the client's method", async () => {
-    const { key } = await createKey({ ratelimits: [{ name: "read", limit: 2, duration: minute }, { name: "write", limit: 1, duration: minute }] });
+    const { key } = await createKey({
+      ratelimits: [
+        { name: "read", limit: 2, duration: minute },
+        { name: "write", limit: 1, duration: minute },
+      ],
+    });
     const headers = { "x-api-key": key, "content-type": "application/json" };
     expect((await through("/orders", { method: "POST", headers, body: "{}" })).status).toBe(200);
     expect((await through("/orders", { method: "PUT", headers, body: "{}" })).status).toBe(429);

@@ -1,6 +1,6 @@
 import { Unkey } from "@unkey/api";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { newPersistDir, printOutput, removePersistDir, startDevServer, type DevServer } from "./helpers/devServer";
+import { type DevServer, newPersistDir, printOutput, removePersistDir, startDevServer } from "./helpers/devServer";
 
 describe("state across a restart of wrangler dev", () => {
   let persistTo: string;

@@ -29,9 +29,7 @@ describe("the real Unkey SDK against wrangler dev", () => {
     );
     expect(key.startsWith("sdk_")).toBe(true);
 
-    const verified = ok(
-      await unkey().keys.verify({ key, apiId, authorization: { permissions: { and: ["documents.read", "documents.write"] } } }),
-    );
+    const verified = ok(await unkey().keys.verify({ key, apiId, authorization: { permissions: { and: ["documents.read", "documents.write"] } } }));
     expect(verified).toMatchObject({
       keyId,
       valid: true,

@@ -22,7 +22,25 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.oneof(control, asciiPrintable), maxLength: 24 }),
   // Lone halves of surrogate pairs: valid in a JS string and in escaped JSON, not in UTF-8.
   fc.string({ unit: fc.oneof(surrogate, asciiPrintable), minLength: 1, maxLength: 12 }),
-  fc.constantFrom("", " ", "\u0000", "null", "true", "0", "-1", "1e309", "NaN", "__proto__", "constructor", "%00", "%FF", "../..", "' OR 1=1 --", "\u202e", "\ufeff"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "null",
+    "true",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "__proto__",
+    "constructor",
+    "%00",
+    "%FF",
+    "../..",
+    "' OR 1=1 --",
+    "\u202e",
+    "\ufeff",
+  ),
 );
 
 /** Strings to put where any string goes: the short ones, and now and then a huge one. */
@@ -199,7 +217,7 @@ export function valueFor(schema: Schema, shape: Shape, resolve: (schema: Schema)
 }
 
 /** A query-string or header value from a generated JSON value. */
-export const asText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value) ?? "");
+export const asText = (value: unknown) => (typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
 
 /** Percent-encodes as UTF-8; unlike encodeURIComponent alone it never throws on a lone surrogate (sent as U+FFFD). */
 export const percentEncode = (text: string) =>
@@ -263,7 +281,18 @@ export const anyMethod = fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"
 
 /** Client addresses as proxies pass them on: inside and outside the test allowlist, lists, zones, junk. */
 export const clientAddress = fc.oneof(
-  fc.constantFrom("203.0.113.7", "198.51.100.7", "2001:db8::7", "::ffff:203.0.113.7", "203.0.113.7, 10.0.0.1", "fe80::1%eth0", "256.0.0.1", "1.2.3.4/0", "::", ""),
+  fc.constantFrom(
+    "203.0.113.7",
+    "198.51.100.7",
+    "2001:db8::7",
+    "::ffff:203.0.113.7",
+    "203.0.113.7, 10.0.0.1",
+    "fe80::1%eth0",
+    "256.0.0.1",
+    "1.2.3.4/0",
+    "::",
+    "",
+  ),
   headerValue,
 );
 
@@ -271,7 +300,18 @@ export const clientAddress = fc.oneof(
 export const extraHeaders = fc.array(
   fc.tuple(
     fc.oneof(
-      fc.constantFrom("cf-connecting-ip", "x-forwarded-for", "user-agent", "accept", "accept-encoding", "content-encoding", "origin", "x-api-key", "cookie", "unkey-request-id"),
+      fc.constantFrom(
+        "cf-connecting-ip",
+        "x-forwarded-for",
+        "user-agent",
+        "accept",
+        "accept-encoding",
+        "content-encoding",
+        "origin",
+        "x-api-key",
+        "cookie",
+        "unkey-request-id",
+      ),
       fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
     ),
     fc.oneof(headerValue, clientAddress, fc.constantFrom("gzip", "br")),

@@ -7,8 +7,7 @@ export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 export const kombo = (headers: Record<string, string>) => call("GET", "/v1/check-api-key", { rootKey: null, headers });
 
-export const konpro = (headers: Record<string, string>, rawBody?: string) =>
-  call("POST", "/v1/api-keys/validate", { rootKey: null, headers, rawBody });
+export const konpro = (headers: Record<string, string>, rawBody?: string) => call("POST", "/v1/api-keys/validate", { rootKey: null, headers, rawBody });
 
 export const kirim = (headers: Record<string, string>) => call("GET", "/v1/me", { rootKey: null, headers });
 
@@ -24,7 +23,9 @@ export const malformedAuthorization: [string, Record<string, string>][] = [
 
 /** Moves a key's expiry into the past, as time would (updateKey refuses a past expiry). */
 export async function expireKey(keyId: string) {
-  await env.DB.prepare("UPDATE keys SET expires = ? WHERE id = ?").bind(Date.now() - 1, keyId).run();
+  await env.DB.prepare("UPDATE keys SET expires = ? WHERE id = ?")
+    .bind(Date.now() - 1, keyId)
+    .run();
   await touchKey(keyId);
 }
 

@@ -1,8 +1,6 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { MAX_BODY_BYTES } from "../../src/surfaces/surface";
-import { createApi, createKey, dispatch, post } from "./harness";
-import { uniqueName } from "./rootKeys";
 import {
   anyMethod,
   asText,
@@ -12,11 +10,13 @@ import {
   nearMisses,
   percentEncode,
   rawQueryNoise,
-  strangerKey,
-  valueFor,
   type Schema,
   type Shape,
+  strangerKey,
+  valueFor,
 } from "./arbitraries";
+import { createApi, createKey, dispatch, post } from "./harness";
+import { uniqueName } from "./rootKeys";
 
 /**
  * Property-based hostile input against every route the app documents in /openapi.json (and the
@@ -152,8 +152,18 @@ export function requestFor(api: Api, op: Operation, parts: RequestParts): fc.Arb
   const byKind = (where: string) => op.parameters.filter((p) => p.in === where);
   const pathValues = fc.tuple(...byKind("path").map(param));
   const queryValues = fc.tuple(...byKind("query").map(param));
-  const headerValues = fc.tuple(...byKind("header").filter((p) => p.name !== "authorization").map(param));
-  const strayQuery = fc.array(fc.oneof(fc.tuple(fc.string(), fc.string()).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`), rawQueryNoise), { maxLength: 3 });
+  const headerValues = fc.tuple(
+    ...byKind("header")
+      .filter((p) => p.name !== "authorization")
+      .map(param),
+  );
+  const strayQuery = fc.array(
+    fc.oneof(
+      fc.tuple(fc.string(), fc.string()).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`),
+      rawQueryNoise,
+    ),
+    { maxLength: 3 },
+  );
   const body = op.body ? valueFor(op.body, parts.shape, api.resolve) : fc.jsonValue({ maxDepth: 2 });
   const method = parts.otherMethods ? fc.oneof({ weight: 9, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: anyMethod }) : fc.constant(op.method);
   const encoded: fc.Arbitrary<string | Uint8Array | undefined> = wellFormed
@@ -176,16 +186,18 @@ export function requestFor(api: Api, op: Operation, parts: RequestParts): fc.Arb
     })
     .map((r) => {
       let path = op.path;
-      byKind("path").forEach((p, i) => (path = path.replace(`{${p.name}}`, percentEncode(r.pathValues[i] ?? ""))));
+      for (const [i, p] of byKind("path").entries()) path = path.replace(`{${p.name}}`, percentEncode(r.pathValues[i] ?? ""));
       const query = byKind("query").flatMap((p, i) => {
         const value = r.queryValues[i];
         return value === undefined ? [] : [`${p.name}=${percentEncode(value)}`];
       });
       const search = [...query, ...r.strayQuery].join("&");
       const headers: [string, string][] = [...r.extraHeaders];
-      byKind("header")
+      for (const [i, p] of byKind("header")
         .filter((p) => p.name !== "authorization")
-        .forEach((p, i) => r.headerValues[i] !== undefined && headers.push([p.name, r.headerValues[i]!]));
+        .entries()) {
+        if (r.headerValues[i] !== undefined) headers.push([p.name, r.headerValues[i]!]);
+      }
       if (r.authorization !== undefined) headers.push(["authorization", r.authorization]);
       const carriesBody = r.method !== "GET" && r.method !== "HEAD" && r.body !== undefined;
       if (carriesBody && r.contentType !== undefined) headers.push(["content-type", r.contentType]);
@@ -239,7 +251,11 @@ export interface FuzzKeys {
 
 /** Mostly live keys, so that checks get past "not found"; sometimes one that must not work. */
 export const someKey = (keys: FuzzKeys) =>
-  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keys.live) }, { weight: 1, arbitrary: fc.constantFrom(...keys.dead, ...keys.nearMisses) }, { weight: 1, arbitrary: strangerKey });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...keys.live) },
+    { weight: 1, arbitrary: fc.constantFrom(...keys.dead, ...keys.nearMisses) },
+    { weight: 1, arbitrary: strangerKey },
+  );
 
 export async function issueKeys(): Promise<FuzzKeys> {
   const apiId = await createApi(uniqueName("fuzz"));
@@ -252,7 +268,7 @@ export async function issueKeys(): Promise<FuzzKeys> {
     await create({ prefix: "sk_fuzz", permissions: ["read", "write"], roles: ["admin"], environment: "test", externalId: uniqueName("fuzz-owner") }),
     await create({ ratelimits: [{ name: "read", limit: 5, duration: 1000 }], expires: Date.now() + 3_600_000 }),
   ];
-  live.forEach((key) => issuedKeys.add(key));
+  for (const key of live) issuedKeys.add(key);
   const disabled = await createKey(apiId, { enabled: false });
   const revoked = await createKey(apiId);
   const deleted = await createKey(apiId);

@@ -43,8 +43,7 @@ export async function call<T = any>(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-export const post = <T = any>(path: string, body: unknown, options: Parameters<typeof call>[2] = {}) =>
-  call<T>("POST", path, { ...options, body });
+export const post = <T = any>(path: string, body: unknown, options: Parameters<typeof call>[2] = {}) => call<T>("POST", path, { ...options, body });
 
 export const get = <T = any>(path: string, query: Record<string, string>, options: Parameters<typeof call>[2] = {}) =>
   call<T>("GET", path, { ...options, query });

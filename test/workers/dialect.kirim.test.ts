@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { type ErrorCode, KeygateError } from "../../src/errors";
 import { DEFAULT_READ_PER_MINUTE, DEFAULT_TIER, DEFAULT_WRITE_PER_MINUTE, kirimError } from "../../src/surfaces/kirim/envelope";
-import { KeygateError, type ErrorCode } from "../../src/errors";
 import { bearer, expireKey, kirim, malformedAuthorization, revokeKeyInD1 } from "../helpers/dialects";
 import { brokenD1, brokenDurableObjects, brokenKv, fetchWith } from "../helpers/faults";
 import { apiWithKey, post, verify } from "../helpers/harness";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { type ErrorCode, KeygateError } from "../../src/errors";
 import { komboError } from "../../src/surfaces/kombo/envelope";
-import { KeygateError, type ErrorCode } from "../../src/errors";
 import { bearer, expireKey, kombo, malformedAuthorization, revokeKeyInD1 } from "../helpers/dialects";
 import { brokenD1, brokenDurableObjects, brokenKv, fetchWith } from "../helpers/faults";
 import { apiWithKey, createApi, createKey, post, verify } from "../helpers/harness";

@@ -243,20 +243,26 @@ describe("edge mode's lease protocol, against a model", () => {
     "loses no credit once every live isolate has returned its leases, and at most what dead ones held",
     () => {
       fc.assert(
-        fc.property(fc.array(step.filter((s) => s.kind !== "setCredits"), { minLength: 1, maxLength: 200 }), (steps) => {
-          const { object, books, creditsSince, now } = run(steps);
-          // Every isolate returns what it holds (its next call to the object), after the leases end.
-          const later = now + BOUND_MS;
-          for (const book of books) {
-            book.accept("key_model", undefined, later);
-            const report = book.report("key_model", later);
-            if (report) object.ledger.settle(object.policy, report.returning, later);
-          }
-          const left = object.credits.live(object.policy, later)!.remaining;
-          expect(left + creditsSince.spent).toBeLessThanOrEqual(creditsSince.setTo);
-          const died = steps.some((s) => s.kind === "die");
-          if (!died) expect(left + creditsSince.spent).toBe(creditsSince.setTo);
-        }),
+        fc.property(
+          fc.array(
+            step.filter((s) => s.kind !== "setCredits"),
+            { minLength: 1, maxLength: 200 },
+          ),
+          (steps) => {
+            const { object, books, creditsSince, now } = run(steps);
+            // Every isolate returns what it holds (its next call to the object), after the leases end.
+            const later = now + BOUND_MS;
+            for (const book of books) {
+              book.accept("key_model", undefined, later);
+              const report = book.report("key_model", later);
+              if (report) object.ledger.settle(object.policy, report.returning, later);
+            }
+            const left = object.credits.live(object.policy, later)!.remaining;
+            expect(left + creditsSince.spent).toBeLessThanOrEqual(creditsSince.setTo);
+            const died = steps.some((s) => s.kind === "die");
+            if (!died) expect(left + creditsSince.spent).toBe(creditsSince.setTo);
+          },
+        ),
         fuzzParameters,
       );
     },

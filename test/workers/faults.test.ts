@@ -1,11 +1,10 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { KeyState } from "../../src/counters/keyState";
-import { ROOT_KEY, apiWithKey, post, verify } from "../helpers/harness";
 import { brokenD1, brokenDurableObjects, brokenKv, fetchWith } from "../helpers/faults";
+import { apiWithKey, post, ROOT_KEY, verify } from "../helpers/harness";
 
-const verifyWith = (overrides: Parameters<typeof fetchWith>[0], key: string) =>
-  fetchWith(overrides, "/v1/keys.verifyKey", { method: "POST", json: { key } });
+const verifyWith = (overrides: Parameters<typeof fetchWith>[0], key: string) => fetchWith(overrides, "/v1/keys.verifyKey", { method: "POST", json: { key } });
 
 describe("verify fails closed when a dependency fails", () => {
   it("answers 503 SERVICE_UNAVAILABLE, never VALID, when the key's Durable Object fails", async () => {

@@ -1,7 +1,31 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { anyMethod, authorization, clientAddress, encodedBody, headerValue, hostileText, hostileValue, percentEncode, rawQueryNoise, strangerKey } from "../helpers/arbitraries";
-import { FuzzRequest, expectSound, fuzzParameters, fuzzTimeout, issueKeys, loadApi, someKey, send, type Api, type FuzzKeys, type Operation, type Reply } from "../helpers/fuzz";
+import {
+  anyMethod,
+  authorization,
+  clientAddress,
+  encodedBody,
+  headerValue,
+  hostileText,
+  hostileValue,
+  percentEncode,
+  rawQueryNoise,
+  strangerKey,
+} from "../helpers/arbitraries";
+import {
+  type Api,
+  expectSound,
+  type FuzzKeys,
+  FuzzRequest,
+  fuzzParameters,
+  fuzzTimeout,
+  issueKeys,
+  loadApi,
+  type Operation,
+  type Reply,
+  send,
+  someKey,
+} from "../helpers/fuzz";
 import { PROXY_SECRET } from "../helpers/gateway";
 
 /**
@@ -38,14 +62,22 @@ function checks(key: fc.Arbitrary<string>, hostile: boolean): fc.Arbitrary<FuzzR
   // Not "." or "..": URL parsing resolves those, and the check could leave the gateway's path.
   const notDots = (segment: string) => !/^(\.|%2e){1,2}$/i.test(segment);
   const segment = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), hostileText.map(percentEncode), rawQueryNoise).filter(notDots);
-  const name = hostile ? fc.oneof(fc.constantFrom("read", "write", "admin", "test", "", "x".repeat(257)), hostileText) : fc.constantFrom("read", "write", "admin", "test");
+  const name = hostile
+    ? fc.oneof(fc.constantFrom("read", "write", "admin", "test", "", "x".repeat(257)), hostileText)
+    : fc.constantFrom("read", "write", "admin", "test");
   const keyHeader = fc.constantFrom("x-api-key", "authorization", "x-custom-key", ...(hostile ? ["", "a b", "x".repeat(65)] : []));
   // Each option narrows what passes; left out mostly, so that live keys often pass.
   const rarely = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
   const query = fc
     .tuple(
       rarely(keyHeader.map((h) => `header=${percentEncode(h)}`)),
-      fc.oneof(fc.constant([]), fc.array(name.map((p) => `permission=${percentEncode(p)}`), { minLength: 1, maxLength: hostile ? 22 : 3 })),
+      fc.oneof(
+        fc.constant([]),
+        fc.array(
+          name.map((p) => `permission=${percentEncode(p)}`),
+          { minLength: 1, maxLength: hostile ? 22 : 3 },
+        ),
+      ),
       rarely(name.map((e) => `environment=${percentEncode(e)}`)),
       fc.array(rawQueryNoise, { maxLength: hostile ? 2 : 0 }),
     )
@@ -103,25 +135,33 @@ function expectGatewaySound(request: FuzzRequest, reply: Reply) {
 }
 
 describe("the gateway under hostile input", () => {
-  it("answers below 500, with X-Key-Code, and allows only a live issued key", async () => {
-    const key = someKey(keys);
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(checks(key, false), checks(key, true)), async (request) => {
-        expectGatewaySound(request, await send(request));
-      }),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "answers below 500, with X-Key-Code, and allows only a live issued key",
+    async () => {
+      const key = someKey(keys);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(checks(key, false), checks(key, true)), async (request) => {
+          expectGatewaySound(request, await send(request));
+        }),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 
-  it("refuses a key that was never issued, or no longer works", async () => {
-    const key = fc.oneof(strangerKey, fc.constantFrom(...keys.nearMisses, ...keys.dead));
-    await fc.assert(
-      fc.asyncProperty(checks(key, false), async (request) => {
-        const reply = await send(request);
-        expectGatewaySound(request, reply);
-        expect(reply.status, reply.text).toBeGreaterThanOrEqual(400);
-      }),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "refuses a key that was never issued, or no longer works",
+    async () => {
+      const key = fc.oneof(strangerKey, fc.constantFrom(...keys.nearMisses, ...keys.dead));
+      await fc.assert(
+        fc.asyncProperty(checks(key, false), async (request) => {
+          const reply = await send(request);
+          expectGatewaySound(request, reply);
+          expect(reply.status, reply.text).toBeGreaterThanOrEqual(400);
+        }),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 });

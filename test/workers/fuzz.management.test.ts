@@ -1,8 +1,19 @@
 import fc from "fast-check";
 import { beforeAll, describe, it } from "vitest";
 import { authorization, strangerKey } from "../helpers/arbitraries";
-import { expectSound, expectUnauthorized, fuzzParameters, fuzzTimeout, loadApi, requestFor, send, type Api, type Operation, type RequestParts } from "../helpers/fuzz";
-import { ROOT_KEY, apiWithKey, post } from "../helpers/harness";
+import {
+  type Api,
+  expectSound,
+  expectUnauthorized,
+  fuzzParameters,
+  fuzzTimeout,
+  loadApi,
+  type Operation,
+  type RequestParts,
+  requestFor,
+  send,
+} from "../helpers/fuzz";
+import { apiWithKey, post, ROOT_KEY } from "../helpers/harness";
 import { rootKeyWith, uniqueName } from "../helpers/rootKeys";
 
 let api: Api;
@@ -19,7 +30,12 @@ async function resources(): Promise<Record<string, string[]>> {
   const externalId = uniqueName("fuzz-owner");
   const permission = uniqueName("fuzz.permission");
   const role = uniqueName("fuzz-role");
-  const { apiId, keyId, key } = await apiWithKey({ externalId, permissions: [permission], roles: [role], ratelimits: [{ name: "read", limit: 5, duration: 60_000 }] });
+  const { apiId, keyId, key } = await apiWithKey({
+    externalId,
+    permissions: [permission],
+    roles: [role],
+    ratelimits: [{ name: "read", limit: 5, duration: 60_000 }],
+  });
   const { permissionId } = (await post("/v1/permissions.createPermission", { name: uniqueName("fuzz.other") })).body;
   const { roleId } = (await post("/v1/permissions.createRole", { name: uniqueName("fuzz-other") })).body;
   const { identityId } = (await post("/v1/identities.createIdentity", { externalId: uniqueName("fuzz-identity") })).body;
@@ -61,29 +77,37 @@ const cases = (parts: Omit<RequestParts, "shape">, hostility: number) =>
   });
 
 describe("management routes under hostile input", () => {
-  it("answer every request below 500, in the Unkey envelope, whatever the root key", async () => {
-    const rootKey = fc.oneof(
-      { weight: 6, arbitrary: fc.constant(`Bearer ${ROOT_KEY}`) },
-      { weight: 1, arbitrary: fc.constant(`Bearer ${readOnlyRootKey}`) },
-      { weight: 1, arbitrary: fc.option(authorization(strangerKey), { nil: undefined }) },
-    );
-    const wellFormed = cases({ authorization: rootKey }, 0);
-    const hostile = cases({ authorization: rootKey, otherMethods: true }, 0.1);
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(wellFormed, hostile), async ([name, request]) => {
-        expectSound(api, management.get(name), request, await send(request));
-      }),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "answer every request below 500, in the Unkey envelope, whatever the root key",
+    async () => {
+      const rootKey = fc.oneof(
+        { weight: 6, arbitrary: fc.constant(`Bearer ${ROOT_KEY}`) },
+        { weight: 1, arbitrary: fc.constant(`Bearer ${readOnlyRootKey}`) },
+        { weight: 1, arbitrary: fc.option(authorization(strangerKey), { nil: undefined }) },
+      );
+      const wellFormed = cases({ authorization: rootKey }, 0);
+      const hostile = cases({ authorization: rootKey, otherMethods: true }, 0.1);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(wellFormed, hostile), async ([name, request]) => {
+          expectSound(api, management.get(name), request, await send(request));
+        }),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 
-  it("refuse a missing, malformed or unknown root key with 401 before reading the request", async () => {
-    const notARootKey = fc.option(authorization(strangerKey.filter((key) => key !== ROOT_KEY)), { nil: undefined });
-    await fc.assert(
-      fc.asyncProperty(cases({ authorization: notARootKey }, 0.3), async ([, request]) => {
-        expectUnauthorized(request, await send(request));
-      }),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "refuse a missing, malformed or unknown root key with 401 before reading the request",
+    async () => {
+      const notARootKey = fc.option(authorization(strangerKey.filter((key) => key !== ROOT_KEY)), { nil: undefined });
+      await fc.assert(
+        fc.asyncProperty(cases({ authorization: notARootKey }, 0.3), async ([, request]) => {
+          expectUnauthorized(request, await send(request));
+        }),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 });

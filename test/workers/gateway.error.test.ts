@@ -65,7 +65,11 @@ describe("gateway: 403 for a key that may not make this request", () => {
     const unreadable: Record<string, string>[] = [{}, { "x-real-ip": "not-an-address" }, { "x-forwarded-for": "" }];
     for (const address of unreadable) {
       const res = await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy(address) } });
-      expect([res.status, res.headers.get("x-key-code"), res.body.code], JSON.stringify(address)).toEqual([403, "CLIENT_ADDRESS_UNKNOWN", "CLIENT_ADDRESS_UNKNOWN"]);
+      expect([res.status, res.headers.get("x-key-code"), res.body.code], JSON.stringify(address)).toEqual([
+        403,
+        "CLIENT_ADDRESS_UNKNOWN",
+        "CLIENT_ADDRESS_UNKNOWN",
+      ]);
     }
   });
 

@@ -116,7 +116,12 @@ describe("gateway: allowed requests", () => {
 });
 
 describe("gateway: read and write limits by the original method", () => {
-  const readWrite = { ratelimits: [{ name: "read", limit: 3, duration: minute }, { name: "write", limit: 1, duration: minute }] };
+  const readWrite = {
+    ratelimits: [
+      { name: "read", limit: 3, duration: minute },
+      { name: "write", limit: 1, duration: minute },
+    ],
+  };
 
   it("counts GET, HEAD and OPTIONS against `read`, every other method against `write`", async () => {
     const { apiId, key } = await apiWithKey(readWrite);

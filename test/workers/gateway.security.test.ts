@@ -10,36 +10,65 @@ const minute = 60_000;
 
 /** Values a header can carry (printable ASCII and tabs), up to 10 kB. */
 const headerValue = fc.oneof(
-  fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), fc.constant("\t")), maxLength: 40 }),
+  fc.string({
+    unit: fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      fc.constant("\t"),
+    ),
+    maxLength: 40,
+  }),
   fc.constantFrom("", "\t", ",,,", "::::", "999.999.999.999", "::ffff:10.0.0.1", "[::1]:80", "Bearer", "Bearer \t x", "%", "%E0%A4%A", "k".repeat(10_000)),
 );
 const junkHeaders = fc.dictionary(
-  fc.constantFrom("authorization", "x-api-key", "x-forwarded-for", "x-real-ip", "cf-connecting-ip", "x-forwarded-method", "x-original-method", "x-original-uri", "x-forwarded-uri"),
+  fc.constantFrom(
+    "authorization",
+    "x-api-key",
+    "x-forwarded-for",
+    "x-real-ip",
+    "cf-connecting-ip",
+    "x-forwarded-method",
+    "x-original-method",
+    "x-original-uri",
+    "x-forwarded-uri",
+  ),
   headerValue,
   { maxKeys: 6 },
 );
-const junkQuery = fc.constantFrom("", "header=", "header=%00", "permission=%E0%A4%A", "permission=&permission=", "environment=%", "header=x-api-key&header=authorization", "a=b&&&=&");
+const junkQuery = fc.constantFrom(
+  "",
+  "header=",
+  "header=%00",
+  "permission=%E0%A4%A",
+  "permission=&permission=",
+  "environment=%",
+  "header=x-api-key&header=authorization",
+  "a=b&&&=&",
+);
 
 describe("gateway: hostile requests", () => {
-  it("never answers a 5xx, whatever the headers, method and query", async () => {
-    const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"], ratelimits: [{ name: "read", limit: 1000, duration: minute }] });
-    await fc.assert(
-      fc.asyncProperty(
-        junkHeaders,
-        fc.constantFrom("GET", "POST", "DELETE", "OPTIONS", "PATCH", "HEAD"),
-        junkQuery,
-        fc.boolean(),
-        fc.boolean(),
-        async (junk, method, query, withKey, viaProxy) => {
-          const headers = viaProxy ? fromProxy(junk) : junk;
-          const res = await gateway(apiId, { method, query, path: "/x", headers: withKey ? { ...headers, "x-api-key": key } : headers });
-          expect(res.status).toBeLessThan(500);
-          expect([200, 400, 401, 403, 429]).toContain(res.status);
-        },
-      ),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "never answers a 5xx, whatever the headers, method and query",
+    async () => {
+      const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.0.0.0/8"], ratelimits: [{ name: "read", limit: 1000, duration: minute }] });
+      await fc.assert(
+        fc.asyncProperty(
+          junkHeaders,
+          fc.constantFrom("GET", "POST", "DELETE", "OPTIONS", "PATCH", "HEAD"),
+          junkQuery,
+          fc.boolean(),
+          fc.boolean(),
+          async (junk, method, query, withKey, viaProxy) => {
+            const headers = viaProxy ? fromProxy(junk) : junk;
+            const res = await gateway(apiId, { method, query, path: "/x", headers: withKey ? { ...headers, "x-api-key": key } : headers });
+            expect(res.status).toBeLessThan(500);
+            expect([200, 400, 401, 403, 429]).toContain(res.status);
+          },
+        ),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 
   it("refuses a key unlike any Keygate issues (too long, control characters) without looking it up", async () => {
     const apiId = await createApi();
@@ -147,7 +176,11 @@ describe("gateway: client addresses count only from the proxy that holds the sec
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.1.2.3"], name: "restricted" });
     for (const address of spoofed) {
       const res = await gateway(apiId, { headers: { ...apiKey(key), ...address } });
-      expect([res.status, res.headers.get("x-key-code"), res.body.code], JSON.stringify(address)).toEqual([403, "CLIENT_ADDRESS_UNKNOWN", "CLIENT_ADDRESS_UNKNOWN"]);
+      expect([res.status, res.headers.get("x-key-code"), res.body.code], JSON.stringify(address)).toEqual([
+        403,
+        "CLIENT_ADDRESS_UNKNOWN",
+        "CLIENT_ADDRESS_UNKNOWN",
+      ]);
       for (const header of IDENTITY_HEADERS) expect(res.headers.get(header), header).toBeNull();
     }
   });
@@ -162,12 +195,15 @@ describe("gateway: client addresses count only from the proxy that holds the sec
         expect(answer(res), secret).toEqual(withoutSecret);
       }
     }
-    expect(answer(await gateway(restricted.apiId, { headers: { ...apiKey(restricted.key), "x-keygate-proxy-secret": "wrong" } })).body.code).toBe("CLIENT_ADDRESS_UNKNOWN");
+    expect(answer(await gateway(restricted.apiId, { headers: { ...apiKey(restricted.key), "x-keygate-proxy-secret": "wrong" } })).body.code).toBe(
+      "CLIENT_ADDRESS_UNKNOWN",
+    );
   });
 
   it("decides the allowlist on the forwarded address when the secret is right", async () => {
     const { apiId, key } = await apiWithKey({ ipAllowlist: ["10.1.2.3"] });
-    for (const address of spoofed) expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy(address) } })).status, JSON.stringify(address)).toBe(200);
+    for (const address of spoofed)
+      expect((await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy(address) } })).status, JSON.stringify(address)).toBe(200);
     const outside = await gateway(apiId, { headers: { ...apiKey(key), ...fromProxy({ "x-real-ip": "10.1.2.4" }) } });
     expect([outside.status, outside.headers.get("x-key-code")]).toEqual([403, "FORBIDDEN"]);
   });

@@ -25,7 +25,15 @@ describe("identities errors", () => {
     [{ ratelimits: [{ name: "r", limit: -5, duration: 1000 }] }, "ratelimits.0.limit"],
     [{ ratelimits: [{ name: "r", limit: 1.5, duration: 1000 }] }, "ratelimits.0.limit"],
     [{ ratelimits: [{ name: "r", limit: 1, duration: 999 }] }, "ratelimits.0.duration"],
-    [{ ratelimits: [{ name: "r", limit: 1, duration: 1000 }, { name: "r", limit: 2, duration: 1000 }] }, "ratelimits.1.name"],
+    [
+      {
+        ratelimits: [
+          { name: "r", limit: 1, duration: 1000 },
+          { name: "r", limit: 2, duration: 1000 },
+        ],
+      },
+      "ratelimits.1.name",
+    ],
     [{ ratelimits: [{ name: "", limit: 1, duration: 1000 }] }, "ratelimits.0.name"],
     [{ meta: "not an object" }, "meta"],
     [{ tier: "" }, "tier"],
@@ -50,7 +58,10 @@ describe("identities errors", () => {
     expect(res.body.error.message).toContain("ratelimits.0.limit");
     const dup = await post("/v1/identities.updateIdentity", {
       identityId,
-      ratelimits: [{ name: "x", limit: 1, duration: 1000 }, { name: "x", limit: 1, duration: 1000 }],
+      ratelimits: [
+        { name: "x", limit: 1, duration: 1000 },
+        { name: "x", limit: 1, duration: 1000 },
+      ],
     });
     expect(dup.status).toBe(400);
     expect((await get("/v1/identities.getIdentity", { identityId })).body.ratelimits).toEqual([{ name: "r", limit: 2, duration: 1000 }]);

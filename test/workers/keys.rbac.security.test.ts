@@ -78,9 +78,8 @@ describe("keys.* permission and role links: workspaces", () => {
     const other = await otherWorkspaceRootKey();
     const permissionName = uniqueName("foreign");
     const foreignPermission = (await post("/v1/permissions.createPermission", { name: permissionName }, { rootKey: other })).body.permissionId;
-    const foreignRole = (
-      await post("/v1/permissions.createRole", { name: uniqueName("foreign"), permissions: [permissionName] }, { rootKey: other })
-    ).body.roleId;
+    const foreignRole = (await post("/v1/permissions.createRole", { name: uniqueName("foreign"), permissions: [permissionName] }, { rootKey: other })).body
+      .roleId;
     const { key, keyId } = await apiWithKey();
 
     expect((await post("/v1/keys.addPermissions", { keyId, permissions: [{ id: foreignPermission }] })).status).toBe(404);
@@ -105,8 +104,7 @@ async function grantable(field: "permissions" | "roles"): Promise<{ name: string
 
 const addRight = { permissions: "rbac.*.add_permission_to_key", roles: "rbac.*.add_role_to_key" } as const;
 const removeRight = { permissions: "rbac.*.remove_permission_from_key", roles: "rbac.*.remove_role_from_key" } as const;
-const liveKeysOf = async (apiId: string) =>
-  (await env.DB.prepare("SELECT COUNT(*) AS n FROM keys WHERE api_id = ?").bind(apiId).first<{ n: number }>())!.n;
+const liveKeysOf = async (apiId: string) => (await env.DB.prepare("SELECT COUNT(*) AS n FROM keys WHERE api_id = ?").bind(apiId).first<{ n: number }>())!.n;
 
 describe("permissions and roles given on other routes need the same root-key permissions", () => {
   it.each(["permissions", "roles"] as const)("keys.createKey with %s needs the add right, and creates no key without it", async (field) => {
@@ -135,50 +133,62 @@ describe("permissions and roles given on other routes need the same root-key per
     ["permissions", true],
     ["roles", false],
     ["roles", true],
-  ] as const)("keys.updateKey with %s (emptied: %s) replaces them, so it needs what keys.set* needs, and changes nothing without it", async (field, emptied) => {
-    const held = await grantable(field);
-    const offered = await grantable(field);
-    const { key, keyId } = await apiWithKey({ [field]: [held.name] });
-    const body = { keyId, name: "renamed", [field]: emptied ? [] : [{ name: offered.name }] };
-    const needed = ["api.*.update_key", addRight[field], removeRight[field]];
-    for (const missing of needed) {
-      const res = await post("/v1/keys.updateKey", body, { rootKey: await rootKeyWith(needed.filter((p) => p !== missing)) });
-      expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe("INSUFFICIENT_PERMISSIONS");
-      expect(res.body.error.message).toContain(missing);
-    }
-    expect(await auditEventsOf(keyId)).toEqual(["key.create"]);
-    expect((await get("/v1/keys.getKey", { keyId })).body.name).toBeUndefined();
-    expect(await needs(key, held.permission)).toBe("VALID");
-    expect(await needs(key, offered.permission)).toBe("INSUFFICIENT_PERMISSIONS");
+  ] as const)(
+    "keys.updateKey with %s (emptied: %s) replaces them, so it needs what keys.set* needs, and changes nothing without it",
+    async (field, emptied) => {
+      const held = await grantable(field);
+      const offered = await grantable(field);
+      const { key, keyId } = await apiWithKey({ [field]: [held.name] });
+      const body = { keyId, name: "renamed", [field]: emptied ? [] : [{ name: offered.name }] };
+      const needed = ["api.*.update_key", addRight[field], removeRight[field]];
+      for (const missing of needed) {
+        const res = await post("/v1/keys.updateKey", body, { rootKey: await rootKeyWith(needed.filter((p) => p !== missing)) });
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe("INSUFFICIENT_PERMISSIONS");
+        expect(res.body.error.message).toContain(missing);
+      }
+      expect(await auditEventsOf(keyId)).toEqual(["key.create"]);
+      expect((await get("/v1/keys.getKey", { keyId })).body.name).toBeUndefined();
+      expect(await needs(key, held.permission)).toBe("VALID");
+      expect(await needs(key, offered.permission)).toBe("INSUFFICIENT_PERMISSIONS");
 
-    expect((await post("/v1/keys.updateKey", body, { rootKey: await rootKeyWith(needed) })).status).toBe(200);
-    expect(await needs(key, held.permission)).toBe("INSUFFICIENT_PERMISSIONS");
-    expect(await needs(key, offered.permission)).toBe(emptied ? "INSUFFICIENT_PERMISSIONS" : "VALID");
-  });
+      expect((await post("/v1/keys.updateKey", body, { rootKey: await rootKeyWith(needed) })).status).toBe(200);
+      expect(await needs(key, held.permission)).toBe("INSUFFICIENT_PERMISSIONS");
+      expect(await needs(key, offered.permission)).toBe(emptied ? "INSUFFICIENT_PERMISSIONS" : "VALID");
+    },
+  );
 
-  it.each(["permissions", "roles"] as const)("migrations.createKeys and enqueueKeys with %s need the add right, and import nothing without it", async (field) => {
-    const { name, permission } = await grantable(field);
-    const apiId = await createApi();
-    const scoped = [`api.${apiId}.create_key`];
-    const imported = () => ({ plaintext: `sk_${crypto.randomUUID()}`, [field]: [name] });
-    const created = [{ apiId, ...imported() }, { apiId, plaintext: `sk_${crypto.randomUUID()}` }];
-    const enqueued = { migrationId: "m", apiId, keys: [imported()] };
+  it.each(["permissions", "roles"] as const)(
+    "migrations.createKeys and enqueueKeys with %s need the add right, and import nothing without it",
+    async (field) => {
+      const { name, permission } = await grantable(field);
+      const apiId = await createApi();
+      const scoped = [`api.${apiId}.create_key`];
+      const imported = () => ({ plaintext: `sk_${crypto.randomUUID()}`, [field]: [name] });
+      const created = [
+        { apiId, ...imported() },
+        { apiId, plaintext: `sk_${crypto.randomUUID()}` },
+      ];
+      const enqueued = { migrationId: "m", apiId, keys: [imported()] };
 
-    for (const [path, body] of [["/v1/migrations.createKeys", created], ["/v1/migrations.enqueueKeys", enqueued]] as const) {
-      const denied = await post(path, body, { rootKey: await rootKeyWith(scoped) });
-      expect(denied.status).toBe(403);
-      expect(denied.body.error.code).toBe("INSUFFICIENT_PERMISSIONS");
-      expect(denied.body.error.message).toContain(addRight[field]);
-    }
-    expect(await liveKeysOf(apiId)).toBe(0);
+      for (const [path, body] of [
+        ["/v1/migrations.createKeys", created],
+        ["/v1/migrations.enqueueKeys", enqueued],
+      ] as const) {
+        const denied = await post(path, body, { rootKey: await rootKeyWith(scoped) });
+        expect(denied.status).toBe(403);
+        expect(denied.body.error.code).toBe("INSUFFICIENT_PERMISSIONS");
+        expect(denied.body.error.message).toContain(addRight[field]);
+      }
+      expect(await liveKeysOf(apiId)).toBe(0);
 
-    const rootKey = await rootKeyWith([...scoped, addRight[field]]);
-    expect((await post("/v1/migrations.createKeys", created, { rootKey })).status).toBe(200);
-    expect((await post("/v1/migrations.enqueueKeys", enqueued, { rootKey })).status).toBe(202);
-    expect(await needs(created[0]!.plaintext, permission)).toBe("VALID");
-    expect(await needs(enqueued.keys[0]!.plaintext, permission)).toBe("VALID");
-  });
+      const rootKey = await rootKeyWith([...scoped, addRight[field]]);
+      expect((await post("/v1/migrations.createKeys", created, { rootKey })).status).toBe(200);
+      expect((await post("/v1/migrations.enqueueKeys", enqueued, { rootKey })).status).toBe(202);
+      expect(await needs(created[0]!.plaintext, permission)).toBe("VALID");
+      expect(await needs(enqueued.keys[0]!.plaintext, permission)).toBe("VALID");
+    },
+  );
 
   it("keys.rerollKey hands on only what the old key holds, so create_key suffices", async () => {
     const { name, permission } = await grantable("roles");

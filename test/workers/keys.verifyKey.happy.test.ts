@@ -77,7 +77,9 @@ describe("keys.verifyKey happy paths", () => {
     expect((await verify(key)).code).toBe("VALID");
     // updateKey refuses a past expiry, so move it in D1 directly as time would.
     const { env } = await import("cloudflare:test");
-    await env.DB.prepare("UPDATE keys SET expires = ? WHERE id = ?").bind(Date.now() - 1, keyId).run();
+    await env.DB.prepare("UPDATE keys SET expires = ? WHERE id = ?")
+      .bind(Date.now() - 1, keyId)
+      .run();
     await post("/v1/keys.updateKey", { keyId, name: "touch" }); // reloads the Durable Object's snapshot
     expect((await verify(key)).code).toBe("EXPIRED");
   });

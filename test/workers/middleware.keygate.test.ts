@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
+import { type KeygateOptions, type KeygateVariables, keygate } from "@keygate/hono";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { keygate, type KeygateOptions, type KeygateVariables } from "@keygate/hono";
 import { verifyAnswerSchema } from "../../src/surfaces/verifyAnswer";
 import { PROXY_SECRET } from "../helpers/gateway";
 import { apiWithKey, verify } from "../helpers/harness";

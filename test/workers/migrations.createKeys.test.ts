@@ -35,7 +35,10 @@ describe("migrations.createKeys", () => {
     const existing = `sk_${crypto.randomUUID()}`;
     const fresh = `sk_${crypto.randomUUID()}`;
     expect((await post("/v1/migrations.createKeys", [{ apiId, plaintext: existing }])).status).toBe(200);
-    const again = await post("/v1/migrations.createKeys", [{ apiId, plaintext: fresh }, { apiId, plaintext: existing }]);
+    const again = await post("/v1/migrations.createKeys", [
+      { apiId, plaintext: fresh },
+      { apiId, plaintext: existing },
+    ]);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("CONFLICT");
     expect((await verify(fresh)).code).toBe("NOT_FOUND");
@@ -51,7 +54,10 @@ describe("migrations.createKeys", () => {
     expect((await post("/v1/migrations.createKeys", [{ apiId, hash: { value: "nope", variant: "sha256_base64" } }])).status).toBe(400);
     expect((await post("/v1/migrations.createKeys", [])).status).toBe(400);
     expect((await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_abcdefgh", bogus: 1 }])).status).toBe(400);
-    const dup = await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_same_key_1" }, { apiId, plaintext: "sk_same_key_1" }]);
+    const dup = await post("/v1/migrations.createKeys", [
+      { apiId, plaintext: "sk_same_key_1" },
+      { apiId, plaintext: "sk_same_key_1" },
+    ]);
     expect(dup.status).toBe(400);
     const refillAlone = await post("/v1/migrations.createKeys", [{ apiId, plaintext: "sk_refill_only", refill: { interval: "daily", amount: 5 } }]);
     expect(refillAlone.status).toBe(400);
@@ -62,7 +68,14 @@ describe("migrations.createKeys", () => {
     const allowed = await createApi("import-allowed");
     const other = await createApi("import-other");
     const rootKey = await rootKeyWith([`api.${allowed}.create_key`]);
-    const res = await post("/v1/migrations.createKeys", [{ apiId: allowed, plaintext: `sk_${crypto.randomUUID()}` }, { apiId: other, plaintext: `sk_${crypto.randomUUID()}` }], { rootKey });
+    const res = await post(
+      "/v1/migrations.createKeys",
+      [
+        { apiId: allowed, plaintext: `sk_${crypto.randomUUID()}` },
+        { apiId: other, plaintext: `sk_${crypto.randomUUID()}` },
+      ],
+      { rootKey },
+    );
     expect(res.status).toBe(403);
     expect((await post("/v1/migrations.createKeys", [{ apiId: "api_unknown", plaintext: "sk_abcdefgh" }])).status).toBe(404);
     expect((await post("/v1/migrations.createKeys", [{ apiId: allowed, plaintext: "sk_abcdefgh" }], { rootKey: null })).status).toBe(401);

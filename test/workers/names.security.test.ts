@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashKey } from "../../src/crypto/keys";
 import { fuzzParameters, fuzzTimeout } from "../helpers/fuzz";
-import { ROOT_KEY, get, post, type CallResult } from "../helpers/harness";
+import { type CallResult, get, post, ROOT_KEY } from "../helpers/harness";
 import { rootKeyWith, uniqueName } from "../helpers/rootKeys";
 
 /** A private workspace, so that "nothing was stored" can count its rows. */
@@ -68,7 +68,12 @@ const createKey = (body: object) => post("/v1/keys.createKey", { apiId, ...body 
 const updateKey = (body: object) => post("/v1/keys.updateKey", { keyId, ...body }, as);
 const newKey = (read: (key: any) => unknown) => async (res: CallResult) => read(await key(res.body.keyId));
 const sameKey = (read: (key: any) => unknown) => async () => read(await key(keyId));
-const firstRow = async (sql: string, ...values: unknown[]) => Object.values((await env.DB.prepare(sql).bind(...values).first())!)[0];
+const firstRow = async (sql: string, ...values: unknown[]) =>
+  Object.values(
+    (await env.DB.prepare(sql)
+      .bind(...values)
+      .first())!,
+  )[0];
 
 /** Every field that takes a one-line name, by "route field", the field as the 400 names it. */
 const cases: Record<string, Case> = {
@@ -76,18 +81,54 @@ const cases: Record<string, Case> = {
     (v) => post("/v1/apis.createApi", { name: v }, as),
     async (res) => (await get("/v1/apis.getApi", { apiId: res.body.apiId }, as)).body.name,
   ),
-  "keys.createKey name": via((v) => createKey({ name: v }), newKey((k) => k.name)),
-  "keys.createKey ownerId": via((v) => createKey({ ownerId: v }), newKey((k) => k.ownerId)),
-  "keys.createKey externalId": via((v) => createKey({ externalId: v }), newKey((k) => k.identity.externalId)),
-  "keys.createKey roles.0": via((v) => createKey({ roles: [v] }), newKey((k) => k.roles[0])),
-  "keys.createKey permissions.0": via((v) => createKey({ permissions: [v] }), newKey((k) => k.permissions[0])),
-  "keys.createKey ratelimits.0.name": via((v) => createKey({ ratelimits: [limit(v)] }), newKey((k) => k.ratelimits[0].name)),
-  "keys.updateKey name": via((v) => updateKey({ name: v }), sameKey((k) => k.name)),
-  "keys.updateKey ownerId": via((v) => updateKey({ ownerId: v }), sameKey((k) => k.ownerId)),
-  "keys.updateKey externalId": via((v) => updateKey({ externalId: v }), sameKey((k) => k.identity.externalId)),
-  "keys.updateKey roles.0.name": via((v) => updateKey({ roles: [{ name: v, create: true }] }), sameKey((k) => k.roles[0])),
-  "keys.updateKey permissions.0.slug": via((v) => updateKey({ permissions: [{ slug: v, create: true }] }), sameKey((k) => k.permissions[0])),
-  "keys.updateKey ratelimits.0.name": via((v) => updateKey({ ratelimits: [limit(v)] }), sameKey((k) => k.ratelimits[0].name)),
+  "keys.createKey name": via(
+    (v) => createKey({ name: v }),
+    newKey((k) => k.name),
+  ),
+  "keys.createKey ownerId": via(
+    (v) => createKey({ ownerId: v }),
+    newKey((k) => k.ownerId),
+  ),
+  "keys.createKey externalId": via(
+    (v) => createKey({ externalId: v }),
+    newKey((k) => k.identity.externalId),
+  ),
+  "keys.createKey roles.0": via(
+    (v) => createKey({ roles: [v] }),
+    newKey((k) => k.roles[0]),
+  ),
+  "keys.createKey permissions.0": via(
+    (v) => createKey({ permissions: [v] }),
+    newKey((k) => k.permissions[0]),
+  ),
+  "keys.createKey ratelimits.0.name": via(
+    (v) => createKey({ ratelimits: [limit(v)] }),
+    newKey((k) => k.ratelimits[0].name),
+  ),
+  "keys.updateKey name": via(
+    (v) => updateKey({ name: v }),
+    sameKey((k) => k.name),
+  ),
+  "keys.updateKey ownerId": via(
+    (v) => updateKey({ ownerId: v }),
+    sameKey((k) => k.ownerId),
+  ),
+  "keys.updateKey externalId": via(
+    (v) => updateKey({ externalId: v }),
+    sameKey((k) => k.identity.externalId),
+  ),
+  "keys.updateKey roles.0.name": via(
+    (v) => updateKey({ roles: [{ name: v, create: true }] }),
+    sameKey((k) => k.roles[0]),
+  ),
+  "keys.updateKey permissions.0.slug": via(
+    (v) => updateKey({ permissions: [{ slug: v, create: true }] }),
+    sameKey((k) => k.permissions[0]),
+  ),
+  "keys.updateKey ratelimits.0.name": via(
+    (v) => updateKey({ ratelimits: [limit(v)] }),
+    sameKey((k) => k.ratelimits[0].name),
+  ),
   "keys.addPermissions permissions.0.name": via(
     (v) => post("/v1/keys.addPermissions", { keyId, permissions: [{ name: v, create: true }] }, as),
     async (res) => (await permission(res.body[0].id)).name,
@@ -124,7 +165,10 @@ const cases: Record<string, Case> = {
     (v) => post("/v1/permissions.createPermission", { name: uniqueName("names"), slug: v }, as),
     async (res) => (await permission(res.body.permissionId)).slug,
   ),
-  "permissions.createRole name": via((v) => post("/v1/permissions.createRole", { name: v }, as), async (res) => (await role(res.body.roleId)).name),
+  "permissions.createRole name": via(
+    (v) => post("/v1/permissions.createRole", { name: v }, as),
+    async (res) => (await role(res.body.roleId)).name,
+  ),
   "permissions.createRole permissions.0": via(
     (v) => post("/v1/permissions.createRole", { name: uniqueName("names"), permissions: [v] }, as),
     async (res) => (await role(res.body.roleId)).permissions[0],
@@ -146,17 +190,54 @@ const cases: Record<string, Case> = {
     (v) => post("/v1/workspaces.createWorkspace", { name: v }, { rootKey: ROOT_KEY }),
     (res) => firstRow("SELECT name FROM workspaces WHERE id = ?", res.body.workspaceId),
   ),
-  "migrations.createKeys 0.name": importing("createKeys", (v) => ({ name: v }), (k) => k.name),
-  "migrations.createKeys 0.ownerId": importing("createKeys", (v) => ({ ownerId: v }), (k) => k.ownerId),
-  "migrations.createKeys 0.externalId": importing("createKeys", (v) => ({ externalId: v }), (k) => k.identity.externalId),
-  "migrations.createKeys 0.roles.0": importing("createKeys", (v) => ({ roles: [v] }), (k) => k.roles[0]),
-  "migrations.createKeys 0.permissions.0": importing("createKeys", (v) => ({ permissions: [v] }), (k) => k.permissions[0]),
-  "migrations.createKeys 0.ratelimits.0.name": importing("createKeys", (v) => ({ ratelimits: [limit(v)] }), (k) => k.ratelimits[0].name),
-  "migrations.createKeys 0.start": importing("createKeys", (v) => ({ start: v }), (k) => k.start, 32),
+  "migrations.createKeys 0.name": importing(
+    "createKeys",
+    (v) => ({ name: v }),
+    (k) => k.name,
+  ),
+  "migrations.createKeys 0.ownerId": importing(
+    "createKeys",
+    (v) => ({ ownerId: v }),
+    (k) => k.ownerId,
+  ),
+  "migrations.createKeys 0.externalId": importing(
+    "createKeys",
+    (v) => ({ externalId: v }),
+    (k) => k.identity.externalId,
+  ),
+  "migrations.createKeys 0.roles.0": importing(
+    "createKeys",
+    (v) => ({ roles: [v] }),
+    (k) => k.roles[0],
+  ),
+  "migrations.createKeys 0.permissions.0": importing(
+    "createKeys",
+    (v) => ({ permissions: [v] }),
+    (k) => k.permissions[0],
+  ),
+  "migrations.createKeys 0.ratelimits.0.name": importing(
+    "createKeys",
+    (v) => ({ ratelimits: [limit(v)] }),
+    (k) => k.ratelimits[0].name,
+  ),
+  "migrations.createKeys 0.start": importing(
+    "createKeys",
+    (v) => ({ start: v }),
+    (k) => k.start,
+    32,
+  ),
   // Accepted for compatibility with Unkey and not kept: the imported key is its plaintext or hash.
   "migrations.createKeys 0.prefix": importing("createKeys", (v) => ({ prefix: v }), undefined, 16),
-  "migrations.enqueueKeys keys.0.name": importing("enqueueKeys", (v) => ({ name: v }), (k) => k.name),
-  "migrations.enqueueKeys keys.0.externalId": importing("enqueueKeys", (v) => ({ externalId: v }), (k) => k.identity.externalId),
+  "migrations.enqueueKeys keys.0.name": importing(
+    "enqueueKeys",
+    (v) => ({ name: v }),
+    (k) => k.name,
+  ),
+  "migrations.enqueueKeys keys.0.externalId": importing(
+    "enqueueKeys",
+    (v) => ({ externalId: v }),
+    (k) => k.identity.externalId,
+  ),
   "migrations.enqueueKeys keys.0.prefix": importing("enqueueKeys", (v) => ({ prefix: v }), undefined, 16),
 };
 const names = Object.keys(cases);
@@ -166,13 +247,16 @@ async function footprint(value: string) {
   const tables = ["apis", "identities", "keys", "ratelimits", "permissions", "roles", "root_keys", "ratelimit_namespaces", "audit_logs"];
   const counts = await env.DB.batch<{ n: number }>([
     ...tables.map((table) => env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE workspace_id = ?`).bind(workspaceId)),
-    env.DB.prepare("SELECT count(*) AS n FROM ratelimit_overrides JOIN ratelimit_namespaces n ON n.id = namespace_id WHERE n.workspace_id = ?").bind(workspaceId),
+    env.DB.prepare("SELECT count(*) AS n FROM ratelimit_overrides JOIN ratelimit_namespaces n ON n.id = namespace_id WHERE n.workspace_id = ?").bind(
+      workspaceId,
+    ),
     env.DB.prepare("SELECT count(*) AS n FROM workspaces WHERE name = ?").bind(value),
   ]);
   // The key and identity that the update routes change.
   return { counts: counts.map((c) => c.results[0]!.n), key: await key(keyId), identity: await identity(identityId) };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters the rule refuses.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const controlCharacter = fc.constantFrom(...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)), "\u007f");
 /** Emoji with joiners, CJK, right-to-left, accents and combining marks, zero-width joiners, spaces. */
@@ -212,25 +296,33 @@ describe("names refuse control characters", () => {
     }
   });
 
-  it("refuses a control character anywhere in any name, storing nothing", async () => {
-    const attempt = fc.constantFrom(...names).chain((name) => withControl(name).map((value) => [name, value] as const));
-    await fc.assert(
-      fc.asyncProperty(attempt, async ([name, value]) => expectRefused(name, value)),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "refuses a control character anywhere in any name, storing nothing",
+    async () => {
+      const attempt = fc.constantFrom(...names).chain((name) => withControl(name).map((value) => [name, value] as const));
+      await fc.assert(
+        fc.asyncProperty(attempt, async ([name, value]) => expectRefused(name, value)),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 
-  it("accepts names of any other Unicode and reads them back unchanged", async () => {
-    const attempt = fc.constantFrom(...names).chain((name) => withoutControl(name).map((value) => [name, value] as const));
-    await fc.assert(
-      fc.asyncProperty(attempt, async ([name, value]) => {
-        const { res, stored } = await cases[name]!.send(value);
-        expect(res.status, `${name} ${JSON.stringify(value)}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-        if (stored) expect(await stored()).toBe(value);
-      }),
-      fuzzParameters,
-    );
-  }, fuzzTimeout);
+  it(
+    "accepts names of any other Unicode and reads them back unchanged",
+    async () => {
+      const attempt = fc.constantFrom(...names).chain((name) => withoutControl(name).map((value) => [name, value] as const));
+      await fc.assert(
+        fc.asyncProperty(attempt, async ([name, value]) => {
+          const { res, stored } = await cases[name]!.send(value);
+          expect(res.status, `${name} ${JSON.stringify(value)}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+          if (stored) expect(await stored()).toBe(value);
+        }),
+        fuzzParameters,
+      );
+    },
+    fuzzTimeout,
+  );
 
   it("documents the rule in the OpenAPI document", async () => {
     const doc = (await get("/openapi.json", {}, { rootKey: null })).body;

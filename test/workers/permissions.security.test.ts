@@ -65,9 +65,7 @@ describe("permissions security", () => {
     // Names are per workspace: the other workspace may use the same one, and sees only its own.
     const theirs = await post("/v1/permissions.createPermission", { name }, { rootKey: other });
     expect(theirs.status).toBe(200);
-    expect((await get("/v1/permissions.listPermissions", {}, { rootKey: other })).body).toEqual([
-      { id: theirs.body.permissionId, name, slug: name },
-    ]);
+    expect((await get("/v1/permissions.listPermissions", {}, { rootKey: other })).body).toEqual([{ id: theirs.body.permissionId, name, slug: name }]);
     const ours = (await get("/v1/permissions.listPermissions", {})).body.filter((p: { name: string }) => p.name === name);
     expect(ours).toEqual([{ id: permissionId, name, slug: name }]);
   });

@@ -32,12 +32,14 @@ describe("ratelimits.limit happy paths", () => {
   it("creates the namespace on first use, with an audit row", async () => {
     const namespace = uniqueName("ns");
     await limit({ namespace, identifier: "a", limit: 1, duration: 1000 });
-    const row = await env.DB.prepare("SELECT id, workspace_id FROM ratelimit_namespaces WHERE name = ?").bind(namespace).first<{ id: string; workspace_id: string }>();
+    const row = await env.DB.prepare("SELECT id, workspace_id FROM ratelimit_namespaces WHERE name = ?")
+      .bind(namespace)
+      .first<{ id: string; workspace_id: string }>();
     expect(row).toMatchObject({ id: expect.stringMatching(/^rlns_/), workspace_id: "ws_default" });
     expect(await auditEventsOf(row!.id)).toEqual(["ratelimit.namespace.create"]);
   });
 
-  it("uses the namespace \"default\" when none is given", async () => {
+  it('uses the namespace "default" when none is given', async () => {
     const identifier = uniqueName("who");
     expect((await limit({ identifier, limit: 1, duration: 60_000 })).body.success).toBe(true);
     expect((await limit({ namespace: "default", identifier, limit: 1, duration: 60_000 })).body.success).toBe(false);

@@ -29,9 +29,7 @@ describe("roles happy paths", () => {
     const roleId = await createRole({ name: uniqueName("editor"), permissions: [fresh, existing, fresh] });
 
     expect((await get("/v1/permissions.getRole", { roleId })).body.permissions).toEqual([existing, fresh].sort());
-    const created = await env.DB.prepare("SELECT id FROM permissions WHERE name = ? AND workspace_id = 'ws_default'")
-      .bind(fresh)
-      .first<{ id: string }>();
+    const created = await env.DB.prepare("SELECT id FROM permissions WHERE name = ? AND workspace_id = 'ws_default'").bind(fresh).first<{ id: string }>();
     expect(created?.id).toMatch(/^perm_/);
     expect(await auditEventsOf(created!.id)).toEqual(["permission.create", "role.create"]);
     expect(await auditEventsOf(existingId)).toEqual(["permission.create", "role.create"]);

@@ -67,9 +67,7 @@ describe("roles security", () => {
     // The same names in the other workspace make its own role and permission.
     const theirs = await post("/v1/permissions.createRole", { name, permissions: [permission] }, { rootKey: other });
     expect(theirs.status).toBe(200);
-    const rows = await env.DB.prepare(
-      "SELECT p.workspace_id FROM roles_permissions rp JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ?",
-    )
+    const rows = await env.DB.prepare("SELECT p.workspace_id FROM roles_permissions rp JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ?")
       .bind(theirs.body.roleId)
       .all<{ workspace_id: string }>();
     expect(rows.results).toHaveLength(1);

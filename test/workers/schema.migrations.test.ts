@@ -36,7 +36,11 @@ describe("migrations/", () => {
     expect(migrated.map((object) => object.name)).toContain("root_keys");
     expect(migrated).toEqual(await schemaOf(db));
     // The bootstrap workspace, seeded by both.
-    const workspaces = (of: D1Database) => of.prepare("SELECT * FROM workspaces ORDER BY id").all().then(({ results }) => results);
+    const workspaces = (of: D1Database) =>
+      of
+        .prepare("SELECT * FROM workspaces ORDER BY id")
+        .all()
+        .then(({ results }) => results);
     expect(await workspaces(env.DB)).toEqual(await workspaces(db));
     expect(await appliedMigrations(env.DB)).toEqual(env.TEST_MIGRATIONS.map((migration) => migration.name));
   });
@@ -53,10 +57,14 @@ async function fillOldDatabase(db: D1Database) {
     db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES ('ws_old', 'old', ?)").bind(at),
     db.prepare("INSERT INTO apis (id, workspace_id, name, created_at) VALUES ('api_old', 'ws_old', 'orders', ?)").bind(at),
     db
-      .prepare("INSERT INTO keys (id, workspace_id, api_id, hash, start, last4, name, meta, created_at) VALUES ('key_old', 'ws_old', 'api_old', ?, 'sk_old', 'b4c1', 'old key', '{\"plan\":\"pro\"}', ?)")
+      .prepare(
+        "INSERT INTO keys (id, workspace_id, api_id, hash, start, last4, name, meta, created_at) VALUES ('key_old', 'ws_old', 'api_old', ?, 'sk_old', 'b4c1', 'old key', '{\"plan\":\"pro\"}', ?)",
+      )
       .bind(hashKey("sk_old_7f3ab4c1"), at),
     db
-      .prepare("INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, created_at) VALUES ('root_old', 'ws_old', ?, ?, 'old root', '[\"*\"]', ?)")
+      .prepare(
+        "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, created_at) VALUES ('root_old', 'ws_old', ?, ?, 'old root', '[\"*\"]', ?)",
+      )
       .bind(hashKey(OLD_ROOT_KEY), OLD_ROOT_KEY.slice(0, 12), at),
   ]);
 }

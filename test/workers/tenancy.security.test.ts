@@ -87,8 +87,7 @@ describe("workspaces and root keys", () => {
 });
 
 describe("root keys made by root keys", () => {
-  const storedNamed = async (name: string) =>
-    (await env.DB.prepare("SELECT COUNT(*) AS n FROM root_keys WHERE name = ?").bind(name).first<{ n: number }>())!.n;
+  const storedNamed = async (name: string) => (await env.DB.prepare("SELECT COUNT(*) AS n FROM root_keys WHERE name = ?").bind(name).first<{ n: number }>())!.n;
 
   it("cannot outlive the root key that creates them: no expiry or a later one is a 400 naming its expiry, and stores nothing", async () => {
     const creatorExpires = Date.now() + 60_000;

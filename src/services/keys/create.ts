@@ -1,7 +1,7 @@
 import { apiPermission, authorize, type Caller } from "../../auth/caller";
 import { DEFAULT_BYTE_LENGTH, issueKey } from "../../crypto/keys";
-import { badRequest } from "../../errors";
 import type { Env } from "../../env";
+import { badRequest } from "../../errors";
 import { newId } from "../../ids";
 import type { CreateKeyInput, KeySettings } from "../../schemas";
 import type { ApiRow } from "../../store/apis";
@@ -91,7 +91,10 @@ export function newKeyStatements(
     ...(input.ratelimits?.length ? replaceKeyLimits(db, caller.workspaceId, keyId, input.ratelimits) : []),
     auditStatement(db, caller, {
       event: "key.create",
-      resources: [{ type: "api", id: api.id }, { type: "key", id: keyId }],
+      resources: [
+        { type: "api", id: api.id },
+        { type: "key", id: keyId },
+      ],
       description: `${verb} key ${keyId} (${secret.start}…) in api ${api.id}.`,
     }),
   ];

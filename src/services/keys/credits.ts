@@ -1,7 +1,7 @@
 import { apiPermission, authorize, type Caller } from "../../auth/caller";
 import { askKeyState, writeFenced } from "../../counters/client";
-import { badRequest } from "../../errors";
 import type { Env } from "../../env";
+import { badRequest } from "../../errors";
 import type { UpdateRemainingInput } from "../../schemas";
 import { auditStatement } from "../../store/audit";
 import { batch } from "../../store/db";

@@ -1,8 +1,8 @@
 import { apiPermission, authorize, type Caller } from "../../auth/caller";
 import { askKeyState, keyState, writeFenced } from "../../counters/client";
 import { DEFAULT_BYTE_LENGTH, issueKey } from "../../crypto/keys";
-import { KeygateError } from "../../errors";
 import type { Env } from "../../env";
+import { KeygateError } from "../../errors";
 import { newId } from "../../ids";
 import type { RerollKeyInput, RevokeKeyInput } from "../../schemas";
 import { auditStatement } from "../../store/audit";
@@ -68,7 +68,10 @@ export async function rerollKey(env: Env, caller: Caller, input: RerollKeyInput)
       bumpCreditsVersion(env.DB, old.id),
       auditStatement(env.DB, caller, {
         event: "key.reroll",
-        resources: [{ type: "key", id: old.id }, { type: "key", id: keyId }],
+        resources: [
+          { type: "key", id: old.id },
+          { type: "key", id: keyId },
+        ],
         description: `Rerolled key ${old.id} into ${keyId} (${issued.start}…); the old key expires at ${new Date(oldExpires).toISOString()}.`,
       }),
     ];

@@ -4,15 +4,15 @@ import type { Env } from "../../env";
 import type { RbacRef } from "../../schemas";
 import { auditStatement } from "../../store/audit";
 import { batch } from "../../store/db";
-import { linkToKey, unlinkAllFromKey, unlinkFromKey, type RbacRow, type RbacTable } from "../../store/rbac";
+import { linkToKey, type RbacRow, type RbacTable, unlinkAllFromKey, unlinkFromKey } from "../../store/rbac";
 import {
   authorizeAddingToKey,
   authorizeRemovingFromKey,
   authorizeReplacingOnKey,
   conflictOnTakenName,
   createdAuditEntries,
-  resolveRbac,
   type Resolved,
+  resolveRbac,
 } from "../rbac";
 import { requireKey } from "./read";
 
@@ -21,9 +21,7 @@ export async function addToKey(env: Env, caller: Caller, table: RbacTable, keyId
   authorizeAddingToKey(caller, table);
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
-  await writeLinks(env, caller, table, key.id, resolved, `Added ${table} ${names(resolved)} to`, () =>
-    linkToKey(env.DB, table, key.id, ids(resolved)),
-  );
+  await writeLinks(env, caller, table, key.id, resolved, `Added ${table} ${names(resolved)} to`, () => linkToKey(env.DB, table, key.id, ids(resolved)));
   return resolved.rows;
 }
 
@@ -32,9 +30,7 @@ export async function removeFromKey(env: Env, caller: Caller, table: RbacTable, 
   authorizeRemovingFromKey(caller, table);
   const key = await requireKey(env, caller, keyId);
   const resolved = await resolveRbac(env, caller, table, refs);
-  await writeLinks(env, caller, table, key.id, resolved, `Removed ${table} ${names(resolved)} from`, () =>
-    unlinkFromKey(env.DB, table, key.id, ids(resolved)),
-  );
+  await writeLinks(env, caller, table, key.id, resolved, `Removed ${table} ${names(resolved)} from`, () => unlinkFromKey(env.DB, table, key.id, ids(resolved)));
 }
 
 /** Replaces a key's permissions or roles with exactly these; answers them. */

@@ -1,10 +1,10 @@
 import { apiPermission, authorize, type Caller } from "../../auth/caller";
 import { askKeyState } from "../../counters/client";
 import { hashKey } from "../../crypto/keys";
-import { notFound } from "../../errors";
 import type { Env } from "../../env";
+import { notFound } from "../../errors";
 import { parseJson } from "../../store/db";
-import { findKey, isKeyEnabled, keyLinks, listKeyRows, ratelimitOf, refillOf, type KeyLinks, type KeyPageQuery, type KeyRow } from "../../store/keys";
+import { findKey, isKeyEnabled, type KeyLinks, type KeyPageQuery, type KeyRow, keyLinks, listKeyRows, ratelimitOf, refillOf } from "../../store/keys";
 import { requireApi } from "../apis";
 
 export async function requireKey(env: Env, caller: Caller, keyId: string): Promise<KeyRow> {

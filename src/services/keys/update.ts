@@ -1,12 +1,12 @@
 import { apiPermission, authorize, type Caller } from "../../auth/caller";
 import { writeFenced } from "../../counters/client";
-import { KeygateError, badRequest } from "../../errors";
 import type { Env } from "../../env";
+import { badRequest, KeygateError } from "../../errors";
 import type { UpdateKeyInput } from "../../schemas";
-import { auditStatement, type AuditEntry } from "../../store/audit";
+import { type AuditEntry, auditStatement } from "../../store/audit";
 import { batch } from "../../store/db";
 import { linkKeyToExternalId } from "../../store/identities";
-import { replaceKeyLimits, setCreditsStatement, updateKeyColumns, type KeyColumns, type KeyRow } from "../../store/keys";
+import { type KeyColumns, type KeyRow, replaceKeyLimits, setCreditsStatement, updateKeyColumns } from "../../store/keys";
 import { linkToKey, unlinkAllFromKey } from "../../store/rbac";
 import { assertValidAllowlist } from "../apis";
 import { authorizeReplacingOnKey, resolveRbac } from "../rbac";
@@ -54,9 +54,29 @@ export async function updateKey(env: Env, caller: Caller, input: UpdateKeyInput)
     ...(input.externalId !== undefined ? linkKeyToExternalId(env.DB, caller.workspaceId, key.id, input.externalId, now) : []),
     ...(input.ratelimits ? replaceKeyLimits(env.DB, caller.workspaceId, key.id, input.ratelimits) : []),
     ...(permissions
-      ? [...permissions.creates, unlinkAllFromKey(env.DB, "permissions", key.id), ...linkToKey(env.DB, "permissions", key.id, permissions.rows.map((p) => p.id))]
+      ? [
+          ...permissions.creates,
+          unlinkAllFromKey(env.DB, "permissions", key.id),
+          ...linkToKey(
+            env.DB,
+            "permissions",
+            key.id,
+            permissions.rows.map((p) => p.id),
+          ),
+        ]
       : []),
-    ...(roles ? [...roles.creates, unlinkAllFromKey(env.DB, "roles", key.id), ...linkToKey(env.DB, "roles", key.id, roles.rows.map((r) => r.id))] : []),
+    ...(roles
+      ? [
+          ...roles.creates,
+          unlinkAllFromKey(env.DB, "roles", key.id),
+          ...linkToKey(
+            env.DB,
+            "roles",
+            key.id,
+            roles.rows.map((r) => r.id),
+          ),
+        ]
+      : []),
     ...updateAuditEntries(key, input).map((entry) => auditStatement(env.DB, caller, entry)),
   ];
   await writeFenced(env, [key.id], () => batch(env.DB, statements));
@@ -72,7 +92,9 @@ function updateAuditEntries(key: KeyRow, input: UpdateKeyInput): AuditEntry[] {
   if (ipAllowlist !== undefined) {
     entries.push({ event: "key.ip_allowlist.update", resources, description: `Set the IP allowlist of key ${key.id} to [${ipAllowlist.join(", ")}].` });
   }
-  const fields = Object.entries(rest).filter(([, value]) => value !== undefined).map(([field]) => field);
+  const fields = Object.entries(rest)
+    .filter(([, value]) => value !== undefined)
+    .map(([field]) => field);
   if (fields.length > 0 || entries.length === 0) {
     entries.push({ event: "key.update", resources, description: `Updated ${fields.join(", ") || "nothing"} of key ${key.id}.` });
   }

@@ -1,4 +1,4 @@
-import { secondsUntil, type RatelimitState, type VerifyResult } from "../../verify/decide";
+import { type RatelimitState, secondsUntil, type VerifyResult } from "../../verify/decide";
 
 /** Larger values are sent empty: gateways cap the auth response's headers (nginx: 4-8 KiB by default). */
 export const MAX_LIST_HEADER_BYTES = 4096;

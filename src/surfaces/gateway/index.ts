@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { readCheck, type GatewayCheck } from "./request";
-import { allow, deny, renderGatewayError } from "./response";
-import { createSurface } from "../surface";
-import type { VerifyResult } from "../../verify/decide";
-import { verifyKey } from "../../services/verify";
 import { plaintextKey } from "../../schemas";
+import { verifyKey } from "../../services/verify";
+import type { VerifyResult } from "../../verify/decide";
+import { createSurface } from "../surface";
+import { type GatewayCheck, readCheck } from "./request";
+import { allow, deny, renderGatewayError } from "./response";
 
 /**
  * The auth endpoint for reverse proxies (nginx auth_request, Caddy forward_auth, Traefik

@@ -3,8 +3,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { nextRefillBoundary } from "../../counters/credits";
 import type { AppEnv } from "../../env";
 import type { KeygateError } from "../../errors";
-import { verifyAnswer } from "../verifyAnswer";
 import { secondsUntil, type VerifyCode, type VerifyResult } from "../../verify/decide";
+import { verifyAnswer } from "../verifyAnswer";
 import { identityHeaders, rateLimitHeaders } from "./headers";
 import { isNginxSubrequest } from "./request";
 

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { errorResponses } from "../surface";
 import type { Context } from "hono";
 import type { KeygateError } from "../../errors";
 import type { LimitConfig } from "../../store/policy";
 import type { VerifyResult } from "../../verify/decide";
+import { errorResponses } from "../surface";
 
 /** Kirim's dialect: `{data, request_id}`, or `{error: {type, code, message, param?, request_id}}`. */
 
@@ -76,8 +76,14 @@ export const kirimMeSchema = z
       }),
       rate_limits: z.object({
         tier: z.string().openapi({ description: `The key's tier, else its identity's; "${DEFAULT_TIER}" when neither has one.` }),
-        write_per_minute: z.number().int().openapi({ description: `The key's (or its identity's) \`write\` limit per minute; ${DEFAULT_WRITE_PER_MINUTE} when it has none.` }),
-        read_per_minute: z.number().int().openapi({ description: `The key's (or its identity's) \`read\` limit per minute; ${DEFAULT_READ_PER_MINUTE} when it has none.` }),
+        write_per_minute: z
+          .number()
+          .int()
+          .openapi({ description: `The key's (or its identity's) \`write\` limit per minute; ${DEFAULT_WRITE_PER_MINUTE} when it has none.` }),
+        read_per_minute: z
+          .number()
+          .int()
+          .openapi({ description: `The key's (or its identity's) \`read\` limit per minute; ${DEFAULT_READ_PER_MINUTE} when it has none.` }),
       }),
     }),
     request_id: z.string(),

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
-import { createSurface, refuseOtherMethods } from "../surface";
-import { bearerHeaders, bearerKey, introspect, refusal } from "../introspection";
-import { kirimError, kirimErrorResponses, kirimMe, kirimMeSchema } from "./envelope";
 import { workspaceName } from "../../services/tenancy";
+import { bearerHeaders, bearerKey, introspect, refusal } from "../introspection";
+import { createSurface, refuseOtherMethods } from "../surface";
+import { kirimError, kirimErrorResponses, kirimMe, kirimMeSchema } from "./envelope";
 
 const route = createRoute({
   method: "get",
@@ -19,10 +19,10 @@ const route = createRoute({
 /** Kirim's introspection route, in Kirim's envelopes. */
 export const kirim = createSurface(kirimError, ["/v1/me"]);
 kirim.openapi(route, async (c) => {
-    const result = await introspect(c, bearerKey(c.req.header("authorization")));
-    const refused = refusal(result);
-    if (refused) throw refused;
-    const organizationName = await workspaceName(c.env, result.workspaceId!);
-    return c.json(kirimMe(result, organizationName, c.get("requestId")), 200);
-  });
+  const result = await introspect(c, bearerKey(c.req.header("authorization")));
+  const refused = refusal(result);
+  if (refused) throw refused;
+  const organizationName = await workspaceName(c.env, result.workspaceId!);
+  return c.json(kirimMe(result, organizationName, c.get("requestId")), 200);
+});
 refuseOtherMethods(kirim);

@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { errorResponses } from "../surface";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base58 } from "@scure/base";
 import type { Context } from "hono";
 import type { KeygateError } from "../../errors";
 import type { VerifyResult } from "../../verify/decide";
+import { errorResponses } from "../surface";
 
 /** Kombo's dialect: `{status: "success", data}` or `{status: "error", error}` with PLATFORM.* codes. */
 

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { createSurface, refuseOtherMethods } from "../surface";
 import { bearerHeaders, bearerKey, introspect, refusal } from "../introspection";
+import { createSurface, refuseOtherMethods } from "../surface";
 import { komboCheckApiKey, komboCheckApiKeySchema, komboError, komboErrorResponses } from "./envelope";
 
 const route = createRoute({
@@ -18,9 +18,9 @@ const route = createRoute({
 /** Kombo's introspection route, in Kombo's envelopes. */
 export const kombo = createSurface(komboError, ["/v1/check-api-key"]);
 kombo.openapi(route, async (c) => {
-    const result = await introspect(c, bearerKey(c.req.header("authorization")));
-    const refused = refusal(result);
-    if (refused) throw refused;
-    return c.json(komboCheckApiKey(result), 200);
-  });
+  const result = await introspect(c, bearerKey(c.req.header("authorization")));
+  const refused = refusal(result);
+  if (refused) throw refused;
+  return c.json(komboCheckApiKey(result), 200);
+});
 refuseOtherMethods(kombo);

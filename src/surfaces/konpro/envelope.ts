@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { errorResponses } from "../surface";
 import type { Context } from "hono";
 import type { KeygateError } from "../../errors";
 import type { VerifyResult } from "../../verify/decide";
+import { errorResponses } from "../surface";
 
 /**
  * Konpro's dialect. A key that cannot be used is an answer (`valid: false`), not an error;
@@ -11,10 +11,7 @@ import type { VerifyResult } from "../../verify/decide";
  */
 
 export function konproError(c: Context, err: KeygateError): Response {
-  return c.json(
-    { error: { code: err.code.toLowerCase(), message: err.message, request_id: c.get("requestId") as string } },
-    err.status,
-  );
+  return c.json({ error: { code: err.code.toLowerCase(), message: err.message, request_id: c.get("requestId") as string } }, err.status);
 }
 
 export function konproValidation(result: VerifyResult) {

@@ -1,4 +1,4 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { id, rbacRef } from "../../schemas";
 import { addToKey, removeFromKey, setOnKey } from "../../services/keys/rbac";

@@ -1,4 +1,4 @@
-import { createRoute, z, type OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
 import type { Caller } from "../../auth/caller";
 import { requireRootKey } from "../../auth/rootKey";
 import type { AppEnv, Env } from "../../env";

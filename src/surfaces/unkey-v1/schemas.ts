@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { errorResponses } from "../surface";
 import { meta, namedLimit, refillInterval } from "../../schemas";
+import { errorResponses } from "../surface";
 
 /** Unkey v1's envelopes and the shapes only its routes answer with. */
 
@@ -80,9 +80,7 @@ export const keySchema = z
   })
   .openapi("Key");
 
-export const permissionSchema = z
-  .object({ id: z.string(), name: z.string(), slug: z.string(), description: z.string().optional() })
-  .openapi("Permission");
+export const permissionSchema = z.object({ id: z.string(), name: z.string(), slug: z.string(), description: z.string().optional() }).openapi("Permission");
 
 export const roleSchema = z.object({ id: z.string(), name: z.string(), description: z.string().optional() }).openapi("Role");
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
-import { startDevServer, type DevServer, type DevServerOptions } from "../../../scripts/dev-server.mjs";
+import { type DevServer, type DevServerOptions, startDevServer } from "../../../scripts/dev-server.mjs";
 
-export { freePort, newPersistDir, removePersistDir, startDevServer, type DevServer, type DevServerOptions } from "../../../scripts/dev-server.mjs";
+export { type DevServer, type DevServerOptions, freePort, newPersistDir, removePersistDir, startDevServer } from "../../../scripts/dev-server.mjs";
 
 /**
  * One server for the whole file, started before its tests and stopped after them;

@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
@@ -49,7 +49,7 @@ export async function startUpstream() {
   };
 }
 
-export interface Proxy {
+export interface RunningProxy {
   baseUrl: string;
   output(): string;
   stop(): Promise<void>;
@@ -59,7 +59,7 @@ export interface Proxy {
  * nginx as a child process, in the foreground, with everything it writes (pid, logs, temp
  * files) in a fresh directory, so it needs no root. `config` must listen on `port` of 127.0.0.1.
  */
-export async function startNginx(config: string, port: number): Promise<Proxy> {
+export async function startNginx(config: string, port: number): Promise<RunningProxy> {
   const dir = await mkdtemp(join(tmpdir(), "keygate-nginx-"));
   await mkdir(join(dir, "logs"));
   const paths = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${join(dir, kind)};`);
@@ -74,7 +74,7 @@ export async function startNginx(config: string, port: number): Promise<Proxy> {
 }
 
 /** Caddy as a child process, its state and config kept in a fresh directory. */
-export async function startCaddy(caddyfile: string, port: number): Promise<Proxy> {
+export async function startCaddy(caddyfile: string, port: number): Promise<RunningProxy> {
   const dir = await mkdtemp(join(tmpdir(), "keygate-caddy-"));
   // The configuration holds the gateway's proxy secret.
   await writeFile(join(dir, "Caddyfile"), caddyfile, { mode: 0o600 });
@@ -85,13 +85,18 @@ export async function startCaddy(caddyfile: string, port: number): Promise<Proxy
   return started(child, port, dir, async () => "");
 }
 
-async function started(child: ChildProcess, port: number, dir: string, logFile: () => Promise<string>): Promise<Proxy> {
+async function started(child: ChildProcess, port: number, dir: string, logFile: () => Promise<string>): Promise<RunningProxy> {
   let output = "";
   const capture = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS));
   child.stdout!.on("data", capture);
   child.stderr!.on("data", capture);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.on("exit", () => ((exited = true), resolve())));
+  const exit = new Promise<void>((resolve) =>
+    child.on("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
   // An aborted run must not leave a proxy holding its port.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);

@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getVerificationStats, MAX_STATS_ROWS, STATS_OUTCOME_FIELDS } from "../../../services/verifications";
 import { id } from "../../../schemas";
+import { getVerificationStats, MAX_STATS_ROWS, STATS_OUTCOME_FIELDS } from "../../../services/verifications";
+import { managementRoute } from "../route";
 import { jsonResponse, unixMsQuery } from "../schemas";
 
 /** A list in a query string: repeated (`?a=1&a=2`) or comma-separated (`?a=1,2`), as Unkey's SDK sends it. */

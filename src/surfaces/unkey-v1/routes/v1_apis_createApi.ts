@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createApi } from "../../../services/apis";
 import { newApi } from "../../../schemas";
+import { createApi } from "../../../services/apis";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteApi } from "../../../services/apis";
 import { id } from "../../../schemas";
+import { deleteApi } from "../../../services/apis";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getApi } from "../../../services/apis";
 import { id } from "../../../schemas";
+import { getApi } from "../../../services/apis";
+import { managementRoute } from "../route";
 import { jsonResponse } from "../schemas";
 
 const route = managementRoute({

@@ -1,5 +1,5 @@
-import { updateApi } from "../../../services/apis";
 import { apiUpdate } from "../../../schemas";
+import { updateApi } from "../../../services/apis";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createIdentity } from "../../../services/identities";
 import { newIdentity } from "../../../schemas";
+import { createIdentity } from "../../../services/identities";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteIdentity } from "../../../services/identities";
 import { id } from "../../../schemas";
+import { deleteIdentity } from "../../../services/identities";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getIdentity } from "../../../services/identities";
 import { externalId, id } from "../../../schemas";
+import { getIdentity } from "../../../services/identities";
+import { managementRoute } from "../route";
 import { identitySchema, jsonResponse } from "../schemas";
 
 const route = managementRoute({

@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { listIdentities } from "../../../services/identities";
 import { environment, namedLimit } from "../../../schemas";
+import { listIdentities } from "../../../services/identities";
+import { managementRoute } from "../route";
 import { jsonResponse, pageQuery } from "../schemas";
 
 const route = managementRoute({

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
 import type { AppEnv } from "../../../env";
-import { updateIdentity } from "../../../services/identities";
 import { identityUpdate } from "../../../schemas";
+import { updateIdentity } from "../../../services/identities";
+import { managementRoute } from "../route";
 import { identitySchema, jsonBody, jsonResponse } from "../schemas";
 
 const route = managementRoute({

@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createKey } from "../../../services/keys/create";
 import { newKey } from "../../../schemas";
+import { createKey } from "../../../services/keys/create";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

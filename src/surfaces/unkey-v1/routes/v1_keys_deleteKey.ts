@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteKey } from "../../../services/keys/delete";
 import { id } from "../../../schemas";
+import { deleteKey } from "../../../services/keys/delete";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

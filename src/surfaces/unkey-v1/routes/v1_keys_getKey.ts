@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getKey } from "../../../services/keys/read";
 import { id } from "../../../schemas";
+import { getKey } from "../../../services/keys/read";
+import { managementRoute } from "../route";
 import { jsonResponse, keySchema } from "../schemas";
 
 const route = managementRoute({

@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getKeyVerifications } from "../../../services/verifications";
 import { id } from "../../../schemas";
+import { getKeyVerifications } from "../../../services/verifications";
+import { managementRoute } from "../route";
 import { jsonResponse, unixMsQuery } from "../schemas";
 
 const route = managementRoute({

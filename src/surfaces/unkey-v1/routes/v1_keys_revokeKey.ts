@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { revokeKey } from "../../../services/keys/lifecycle";
 import { keyRevocation } from "../../../schemas";
+import { revokeKey } from "../../../services/keys/lifecycle";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { updateKey } from "../../../services/keys/update";
 import { keyUpdate } from "../../../schemas";
+import { updateKey } from "../../../services/keys/update";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { updateRemaining } from "../../../services/keys/credits";
 import { creditsChange } from "../../../schemas";
+import { updateRemaining } from "../../../services/keys/credits";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

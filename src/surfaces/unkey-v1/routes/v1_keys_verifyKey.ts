@@ -1,8 +1,8 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { verifyAnswer, verifyAnswerSchema } from "../../verifyAnswer";
-import { verifyKey } from "../../../services/verify";
 import { cost, duration, environment, id, limit, name, permissionQuery, plaintextKey } from "../../../schemas";
+import { verifyKey } from "../../../services/verify";
+import { verifyAnswer, verifyAnswerSchema } from "../../verifyAnswer";
 import { jsonBody, jsonResponse } from "../schemas";
 
 const request = z

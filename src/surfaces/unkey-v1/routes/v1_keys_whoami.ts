@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { whoami } from "../../../services/keys/read";
 import { meta, plaintextKey } from "../../../schemas";
+import { whoami } from "../../../services/keys/read";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

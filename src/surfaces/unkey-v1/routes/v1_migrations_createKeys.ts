@@ -1,9 +1,9 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createKeys } from "../../../services/migrations";
 import { id, importedKey } from "../../../schemas";
-import { MAX_IMPORTED_KEYS, jsonBody, jsonResponse } from "../schemas";
+import { createKeys } from "../../../services/migrations";
+import { managementRoute } from "../route";
+import { jsonBody, jsonResponse, MAX_IMPORTED_KEYS } from "../schemas";
 
 const importedKeyOfApi = importedKey.extend({ apiId: id });
 

@@ -1,9 +1,9 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createKeys } from "../../../services/migrations";
 import { id, importedKey } from "../../../schemas";
-import { MAX_IMPORTED_KEYS, unkeyErrorResponses, jsonBody } from "../schemas";
+import { createKeys } from "../../../services/migrations";
+import { managementRoute } from "../route";
+import { jsonBody, MAX_IMPORTED_KEYS, unkeyErrorResponses } from "../schemas";
 
 const request = z.strictObject({
   migrationId: z.string().min(1).max(256).openapi({ description: "Accepted for compatibility with Unkey; Keygate keeps no migration records." }),
@@ -25,7 +25,11 @@ const route = managementRoute({
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { apiId, keys } = c.req.valid("json");
-    await createKeys(c.env, c.var.caller, keys.map((key) => ({ ...key, apiId })));
+    await createKeys(
+      c.env,
+      c.var.caller,
+      keys.map((key) => ({ ...key, apiId })),
+    );
     return c.json({}, 202);
   });
 }

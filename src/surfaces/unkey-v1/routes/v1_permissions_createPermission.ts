@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createPermission } from "../../../services/permissions";
 import { newPermission } from "../../../schemas";
+import { createPermission } from "../../../services/permissions";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createRole } from "../../../services/roles";
 import { newRole } from "../../../schemas";
+import { createRole } from "../../../services/roles";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

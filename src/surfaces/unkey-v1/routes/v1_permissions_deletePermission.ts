@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deletePermission } from "../../../services/permissions";
 import { id } from "../../../schemas";
+import { deletePermission } from "../../../services/permissions";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

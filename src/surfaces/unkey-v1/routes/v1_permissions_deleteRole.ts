@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteRole } from "../../../services/roles";
 import { id } from "../../../schemas";
+import { deleteRole } from "../../../services/roles";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

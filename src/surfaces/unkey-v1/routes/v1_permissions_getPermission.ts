@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getPermission } from "../../../services/permissions";
 import { id } from "../../../schemas";
+import { getPermission } from "../../../services/permissions";
+import { managementRoute } from "../route";
 import { jsonResponse, permissionSchema } from "../schemas";
 
 const route = managementRoute({

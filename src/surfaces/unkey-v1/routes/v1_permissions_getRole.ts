@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { getRole } from "../../../services/roles";
 import { id } from "../../../schemas";
+import { getRole } from "../../../services/roles";
+import { managementRoute } from "../route";
 import { jsonResponse, roleSchema } from "../schemas";
 
 const route = managementRoute({

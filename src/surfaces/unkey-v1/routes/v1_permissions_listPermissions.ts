@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { listPermissions } from "../../../services/permissions";
+import { managementRoute } from "../route";
 import { jsonResponse, permissionSchema } from "../schemas";
 
 const route = managementRoute({

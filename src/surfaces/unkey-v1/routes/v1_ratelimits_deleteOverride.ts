@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteOverride } from "../../../services/overrides";
 import { namespaceRef } from "../../../schemas";
+import { deleteOverride } from "../../../services/overrides";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({

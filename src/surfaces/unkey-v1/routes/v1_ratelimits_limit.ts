@@ -1,12 +1,14 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { applyLimit, DEFAULT_NAMESPACE } from "../../../services/ratelimits";
 import { cost, displayName, duration, limit, meta } from "../../../schemas";
+import { applyLimit, DEFAULT_NAMESPACE } from "../../../services/ratelimits";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 
 const request = z.strictObject({
-  namespace: displayName().optional().openapi({ description: `Created on first use; default "${DEFAULT_NAMESPACE}".` }),
+  namespace: displayName()
+    .optional()
+    .openapi({ description: `Created on first use; default "${DEFAULT_NAMESPACE}".` }),
   identifier: z.string().min(1).max(256).openapi({ description: "Who is limited: a user id, an address, …", example: "user_123" }),
   limit,
   duration: duration.openapi({ description: "The sliding window, in milliseconds." }),

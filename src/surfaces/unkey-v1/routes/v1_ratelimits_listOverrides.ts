@@ -1,8 +1,8 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
-import { managementRoute } from "../route";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { listOverrides } from "../../../services/overrides";
 import { namespaceRef } from "../../../schemas";
+import { listOverrides } from "../../../services/overrides";
+import { managementRoute } from "../route";
 import { jsonResponse, overrideSchema, pageQuery } from "../schemas";
 
 const route = managementRoute({

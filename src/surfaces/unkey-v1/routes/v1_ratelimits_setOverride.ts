@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { setOverride } from "../../../services/overrides";
 import { overrideSetting } from "../../../schemas";
+import { setOverride } from "../../../services/overrides";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

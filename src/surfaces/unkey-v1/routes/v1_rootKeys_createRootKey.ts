@@ -1,7 +1,7 @@
-import { z, type OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
-import { createRootKey } from "../../../services/tenancy";
 import { newRootKey } from "../../../schemas";
+import { createRootKey } from "../../../services/tenancy";
 import { managementRoute } from "../route";
 import { jsonBody, jsonResponse } from "../schemas";
 

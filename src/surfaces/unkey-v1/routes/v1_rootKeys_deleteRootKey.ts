@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { deleteRootKey } from "../../../services/tenancy";
 import { id } from "../../../schemas";
+import { deleteRootKey } from "../../../services/tenancy";
 import { actionRoute } from "../route";
 
 export const { register } = actionRoute({
