@@ -54,9 +54,12 @@ export async function verifyKey(env: Env, input: VerifyInput, ctx?: WaitUntil): 
 /** Asks the key's object, handing back and reporting what this isolate holds of the key. */
 async function hop(env: Env, request: VerifyRequest): Promise<VerifyResult> {
   const report = leases.report(request.keyId, Date.now());
-  const { lease, ...result } = await askKeyState<VerifyResult>(env, request.keyId, (state) => state.verify({ ...request, lease: report }));
-  if (lease || report) leases.accept(request.keyId, lease, Date.now());
-  return result;
+  const result = await askKeyState<VerifyResult>(env, request.keyId, (state) => state.verify(report ? { ...request, lease: report } : request));
+  // Strict mode: no lease either way, and nothing to copy.
+  if (!result.lease && !report) return result;
+  const { lease, ...answer } = result;
+  leases.accept(request.keyId, lease, Date.now());
+  return answer;
 }
 
 function track<T>(keyId: string, call: Promise<T>): Promise<T> {
