@@ -9,6 +9,9 @@ import keygate from "./index.js";
 const OBJECT_BINDINGS = ["KEY_STATE", "LIMITER"];
 const VERIFY_PATH = "/v1/keys.verifyKey";
 const COUNTS_PATH = "/__geo/counts";
+/** POST here and this isolate answers 503 to everything after (bench/leaseCost.mjs): what it holds is never returned. */
+const DIE_PATH = "/__geo/die";
+let dead = false;
 
 /** Calls by binding and method, and verifies served, since this isolate started. */
 const counts = { verifies: 0, objectCalls: 0, byMethod: {} };
@@ -19,6 +22,11 @@ const wrappedEnvs = new WeakMap();
 export default {
   fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
+    if (dead) return new Response("this isolate is dead", { status: 503 });
+    if (path === DIE_PATH && request.method === "POST") {
+      dead = true;
+      return Response.json({ dead });
+    }
     if (path === COUNTS_PATH) return Response.json(counts);
     if (path === VERIFY_PATH) counts.verifies++;
     return keygate.fetch(request, wrapEnv(env), ctx);
