@@ -5,12 +5,11 @@
 // key, each verify path is loaded on all edge Workers at once and reported as ratios to
 // GET /v1/liveness on the same Workers in the same run, beside the Durable Object calls made per
 // 1,000 verifies. Writes bench/results/geo.json and docs/bench-geo.svg.
-import { rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { finalLines, geoChart, geoTable, REFERENCE_KEY } from "./geo/report.mjs";
-import { countsBetween, startGeo, sumCounts } from "./geo/topology.mjs";
+import { countsBetween, removedOnSignal, startGeo, sumCounts } from "./geo/topology.mjs";
 import { loadGenerator, measureTogether } from "./load.mjs";
 import { getRequest, manage, neverIssuedKey, probe, verifyRequest } from "./seed.mjs";
 import { positiveInteger } from "./settings.mjs";
@@ -64,15 +63,8 @@ const KEY_KINDS = [
  * @typedef {{ name: string, requests: BenchRequest[], expect?: (answer: any) => boolean }} GeoPath
  */
 
-/** The bundle's and the running layout's state directories, removed if a signal ends the run. @type {Set<string>} */
-const temporaryDirs = new Set();
-const stopOnSignal = () => {
-  // Miniflare's own handler runs right after this one, stops workerd and exits: only synchronous work is sure to happen.
-  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
-  process.exit(130);
-};
-process.once("SIGINT", stopOnSignal);
-process.once("SIGTERM", stopOnSignal);
+/** The bundle's and the running layout's state directories. */
+const temporaryDirs = removedOnSignal();
 
 console.log(
   `geo: ${settings.edges} edge Workers, round trips ${settings.rttsMs.join(", ")} ms, ${loadGenerator} with ${settings.connections} connections to each, ` +

@@ -3,6 +3,7 @@
 // isolate of its own running the same bundle behind bench/geo/edge.js, which delays and counts
 // every call they make to those objects. All share one local D1 database and one KV namespace.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -138,4 +139,21 @@ export function countsBetween(before, after) {
     }
     return { verifies: now.verifies - then.verifies, objectCalls: now.objectCalls - then.objectCalls, byMethod };
   });
+}
+
+/**
+ * The temporary directories of a run, removed if a signal ends it. Miniflare's own handler runs
+ * right after this one, stops workerd and exits: only synchronous work is sure to happen.
+ * @returns {Set<string>}
+ */
+export function removedOnSignal() {
+  /** @type {Set<string>} */
+  const dirs = new Set();
+  const stopOnSignal = () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+  return dirs;
 }
