@@ -2,7 +2,6 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
-// @ts-expect-error plain ESM helper shared with the scripts
 import { schemaStatements } from "./scripts/schema.mjs";
 
 /** migrations/, as `wrangler d1 migrations apply` reads them; test/helpers/setup.ts applies them. */
