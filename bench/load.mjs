@@ -39,7 +39,14 @@ export const loadGenerator = spawnSync("wrk", ["--version"]).error ? "autocannon
  * @returns {Promise<LoadResult>}
  */
 export async function measure(target, limits) {
-  const raw = loadGenerator === "wrk" ? await runWrk(target, limits) : await runAutocannon(target, limits);
+  return loadResult(loadGenerator === "wrk" ? await runWrk(target, limits) : await runAutocannon(target, limits));
+}
+
+/**
+ * @param {RawLoad} raw
+ * @returns {LoadResult}
+ */
+function loadResult(raw) {
   return {
     rps: raw.requests / (raw.durationUs / 1e6),
     p50Ms: raw.p50Us / 1000,
@@ -62,14 +69,7 @@ export async function measureTogether(targets, limits) {
   const paths = new Set(targets.map((target) => new URL(target.url)).map((url) => `${url.pathname}${url.search}`));
   if (paths.size !== 1) throw new Error("measureTogether: the targets must differ only in their origin");
   const urls = targets.map((target) => target.url);
-  const raw = loadGenerator === "wrk" ? await runWrk(first, limits, urls) : await runAutocannon(first, limits, urls);
-  return {
-    rps: raw.requests / (raw.durationUs / 1e6),
-    p50Ms: raw.p50Us / 1000,
-    p99Ms: raw.p99Us / 1000,
-    requests: raw.requests,
-    errors: raw.statusErrors + raw.socketErrors,
-  };
+  return loadResult(loadGenerator === "wrk" ? await runWrk(first, limits, urls) : await runAutocannon(first, limits, urls));
 }
 
 /**

@@ -78,7 +78,7 @@ export class KeyState extends DurableObject<Env> {
   private async decideWith(policy: KeyPolicy, request: VerifyRequest, now: number): Promise<VerifyResult> {
     const key = describeKey(policy);
     const denied = checkAccess(policy, request, now);
-    if (denied) return this.answer(policy, request.tags, { ...key, valid: false, code: denied }, now);
+    if (denied) return this.answer(policy, request.tags, { ...key, valid: false, ...denied }, now);
 
     const planned = planLimits(policy, request);
     const identityLimits = planned.filter((p) => p.scope === "identity");

@@ -69,26 +69,30 @@ export interface VerifyResult {
   tier?: string;
   /** The named limits configured for the key: its own, else its identity's. */
   namedLimits?: Map<string, LimitConfig>;
-  /** The key or its api has an IP allowlist, so no verify without a known client address passes. */
-  ipRestricted?: boolean;
+  /** FORBIDDEN because the key or its api has an IP allowlist and the request named no client address. */
+  addressUnknown?: true;
   identity?: { id: string; externalId: string; meta: Record<string, unknown> };
   /** Edge mode: lent with the answer, for the isolate to answer the key's next verifies itself. */
   lease?: Lease;
 }
+
+/** Why a key was refused before any counter: its code, and for an allowlist, whether the address was unknown. */
+export type AccessDenial = Pick<VerifyResult, "code" | "addressUnknown">;
 
 /**
  * The checks that need no counter, in the order the answer is decided: a deleted key does not
  * exist; then disabled (or revoked), expired, wrong environment, address not allowed, and
  * missing permissions. Rate limits and then credits come after these (see counters/keyState).
  */
-export function checkAccess(policy: KeyPolicy, request: VerifyRequest, now: number): VerifyCode | undefined {
-  if (policy.deleted) return "NOT_FOUND";
-  if (!policy.enabled) return "DISABLED";
-  if (policy.expires !== null && policy.expires <= now) return "EXPIRED";
-  if (request.environment !== undefined && policy.environment !== request.environment) return "FORBIDDEN";
-  if (!ipAllowed(policy.ipAllowlists, request.clientIp)) return "FORBIDDEN";
+export function checkAccess(policy: KeyPolicy, request: VerifyRequest, now: number): AccessDenial | undefined {
+  if (policy.deleted) return { code: "NOT_FOUND" };
+  if (!policy.enabled) return { code: "DISABLED" };
+  if (policy.expires !== null && policy.expires <= now) return { code: "EXPIRED" };
+  if (request.environment !== undefined && policy.environment !== request.environment) return { code: "FORBIDDEN" };
+  if (!ipAllowed(policy.ipAllowlists, request.clientIp))
+    return request.clientIp === undefined ? { code: "FORBIDDEN", addressUnknown: true } : { code: "FORBIDDEN" };
   if (request.permissions !== undefined && !evaluatePermissionQuery(request.permissions, new Set(policy.permissions))) {
-    return "INSUFFICIENT_PERMISSIONS";
+    return { code: "INSUFFICIENT_PERMISSIONS" };
   }
   return undefined;
 }
@@ -158,7 +162,6 @@ export function describeKey(policy: KeyPolicy): Omit<VerifyResult, "valid" | "co
     tier: policy.tier ?? policy.identity?.tier ?? undefined,
     refill: policy.refill ?? undefined,
     namedLimits: new Map([...policy.identityLimits, ...policy.keyLimits]),
-    ipRestricted: policy.ipAllowlists.length > 0,
     identity: policy.identity ? { id: policy.identity.id, externalId: policy.identity.externalId, meta: policy.identity.meta } : undefined,
   };
 }

@@ -85,7 +85,7 @@ export function decideFromLease(lease: Lease, request: VerifyRequest, now: numbe
   const { policy } = lease;
   const key = describeKey(policy);
   const denied = checkAccess(policy, request, now);
-  if (denied) return { result: { ...key, valid: false, code: denied } };
+  if (denied) return { result: { ...key, valid: false, ...denied } };
 
   const planned = planLimits(policy, request);
   const uses: { leased: LeasedLimit; cost: number }[] = [];

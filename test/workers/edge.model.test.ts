@@ -95,7 +95,7 @@ class ModelObject {
   private decide(request: VerifyRequest, now: number): VerifyResult {
     const key = describeKey(this.policy);
     const denied = checkAccess(this.policy, request, now);
-    if (denied) return { ...key, valid: false, code: denied };
+    if (denied) return { ...key, valid: false, ...denied };
     const charge = new KeyCharge(this.storage, planLimits(this.policy, request), this.credits.live(this.policy, now), request.creditCost, now);
     if (!charge.windows.allowed) return { ...key, valid: false, code: "RATE_LIMITED" };
     if (!charge.creditsFit) return { ...key, valid: false, code: "USAGE_EXCEEDED" };

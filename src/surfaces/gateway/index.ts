@@ -2,9 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { plaintextKey } from "../../schemas";
 import { verifyKey } from "../../services/verify";
-import type { VerifyResult } from "../../verify/decide";
 import { createSurface } from "../surface";
-import { type GatewayCheck, readCheck } from "./request";
+import { readCheck } from "./request";
 import { allow, deny, renderGatewayError } from "./response";
 
 /**
@@ -38,15 +37,7 @@ async function check(c: Context<AppEnv>): Promise<Response> {
     c.executionCtx,
   );
   if (result.code === "VALID") return allow(c, result);
-  return deny(c, refusedForUnknownAddress(request, result) ? "CLIENT_ADDRESS_UNKNOWN" : result.code, result);
-}
-
-/**
- * FORBIDDEN only because the key (or its api) has an IP allowlist and no trusted proxy gave the
- * client's address: told apart from an address outside the allowlist, so that a proxy that
- * sends no address, or not the proxy secret, is easy to spot.
- */
-function refusedForUnknownAddress(request: GatewayCheck, result: VerifyResult): boolean {
-  const environmentMatches = request.environment === undefined || request.environment === result.environment;
-  return result.code === "FORBIDDEN" && result.ipRestricted === true && request.clientIp === undefined && environmentMatches;
+  // Told apart from an address outside the allowlist, so that a proxy that sends no address, or
+  // not the proxy secret, is easy to spot.
+  return deny(c, result.addressUnknown ? "CLIENT_ADDRESS_UNKNOWN" : result.code, result);
 }

@@ -16,6 +16,33 @@ export function managementRoute<const R extends Omit<RouteConfig, "middleware" |
 }
 
 /**
+ * A management route that lists all of one kind in the caller's workspace (no parameters): the
+ * permissions and the roles.
+ */
+export function workspaceListRoute<Item extends z.ZodType>(spec: {
+  path: `/v1/${string}`;
+  tags: string[];
+  summary: string;
+  item: Item;
+  done: string;
+  list: (env: Env, caller: Caller) => Promise<z.input<Item>[]>;
+}) {
+  const route = managementRoute({
+    method: "get",
+    path: spec.path,
+    tags: spec.tags,
+    summary: spec.summary,
+    responses: jsonResponse(z.array(spec.item), spec.done),
+  });
+  return {
+    register(app: OpenAPIHono<AppEnv>) {
+      // The items' type is the generic `Item`'s, which Hono cannot name through the generic route.
+      app.openapi(route, async (c) => c.json((await spec.list(c.env, c.var.caller)) as never, 200));
+    },
+  };
+}
+
+/**
  * A management route that acts on what its body names and answers `{}`: the deletes and
  * removals. `run` gets the validated body.
  */

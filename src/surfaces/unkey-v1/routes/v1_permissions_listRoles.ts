@@ -1,17 +1,12 @@
-import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../../env";
 import { listRoles } from "../../../services/roles";
-import { managementRoute } from "../route";
-import { jsonResponse, roleSchema } from "../schemas";
+import { workspaceListRoute } from "../route";
+import { roleSchema } from "../schemas";
 
-const route = managementRoute({
-  method: "get",
+export const { register } = workspaceListRoute({
   path: "/v1/permissions.listRoles",
   tags: ["permissions"],
   summary: "List the workspace's roles, by name.",
-  responses: jsonResponse(z.array(roleSchema), "Every role of the workspace."),
+  item: roleSchema,
+  done: "Every role of the workspace.",
+  list: listRoles,
 });
-
-export function register(app: OpenAPIHono<AppEnv>) {
-  app.openapi(route, async (c) => c.json(await listRoles(c.env, c.var.caller), 200));
-}
