@@ -68,14 +68,17 @@ CREATE TABLE IF NOT EXISTS keys (
   revoke_reason      TEXT,
   created_at         INTEGER NOT NULL,
   updated_at         INTEGER,
-  deleted_at         INTEGER
+  deleted_at         INTEGER,
+  -- Last, as migrations/0004_v2_limits_and_last_used.sql adds it.
+  last_used_at       INTEGER                     -- when a verify last counted, as of the last flush
 );
 CREATE UNIQUE INDEX IF NOT EXISTS keys_hash ON keys (hash);
 CREATE INDEX IF NOT EXISTS keys_api ON keys (api_id, id);
 CREATE INDEX IF NOT EXISTS keys_identity ON keys (identity_id);
 
--- Named rate limits, owned by a key or by an identity (shared by all its keys).
-CREATE TABLE IF NOT EXISTS ratelimits (
+-- Named rate limits, owned by a key or by an identity (shared by all its keys). Quoted as SQLite
+-- keeps the name of a table rebuilt under it (migrations/0004_v2_limits_and_last_used.sql).
+CREATE TABLE IF NOT EXISTS "ratelimits" (
   id           TEXT PRIMARY KEY,
   workspace_id TEXT NOT NULL REFERENCES workspaces(id),
   key_id       TEXT REFERENCES keys(id),
@@ -83,6 +86,7 @@ CREATE TABLE IF NOT EXISTS ratelimits (
   name         TEXT NOT NULL,
   "limit"      INTEGER NOT NULL,
   duration     INTEGER NOT NULL,
+  auto_apply   INTEGER NOT NULL DEFAULT 0,     -- 1: checked on every verify without being named
   CHECK ((key_id IS NULL) <> (identity_id IS NULL))
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ratelimits_key ON ratelimits (key_id, name) WHERE key_id IS NOT NULL;

@@ -75,7 +75,12 @@ export const unixMs = z.number().int().min(0).max(8.64e15);
 /** Keys up to 255 random bytes plus a prefix fit well within this. */
 export const plaintextKey = noControlCharacters(z.string().min(1, "must not be empty").max(1024, "is longer than any key Keygate issues"));
 
-export const namedLimit = z.strictObject({ name: displayName(), limit, duration });
+export const namedLimit = z.strictObject({
+  name: displayName(),
+  limit,
+  duration,
+  autoApply: z.boolean().optional().openapi({ description: "Checked on every verify without being named (default false)." }),
+});
 export type NamedLimit = z.infer<typeof namedLimit>;
 
 export const refillInterval = z.enum(["daily", "monthly"]);

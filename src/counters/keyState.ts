@@ -20,7 +20,8 @@ import { VerificationBuffer } from "./verificationBuffer";
 /** What `ratelimit` reports: the limit that denied, or the one with the least left. */
 function reported(states: NamedRatelimitState[], denied?: string) {
   const shown = denied === undefined ? tightest(states) : states.find((state) => state.name === denied);
-  return { ratelimit: shown && { limit: shown.limit, remaining: shown.remaining, reset: shown.reset }, ratelimits: states };
+  const ratelimits = states.map((state): NamedRatelimitState => (state.name === denied ? { ...state, exceeded: true } : state));
+  return { ratelimit: shown && { limit: shown.limit, remaining: shown.remaining, reset: shown.reset }, ratelimits };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { KeyPolicy, LimitConfig } from "../store/policy";
-import { DEFAULT_LIMIT } from "../verify/decide";
+import { DEFAULT_LIMIT, keyLimit } from "../verify/decide";
 import { type Lease, type LeasedLimit, type LeaseRequest, type LeaseReturn, leaseSize } from "../verify/lease";
 import type { CounterStorage } from "./cachedKv";
 import type { KeyCredits } from "./keyCredits";
@@ -62,7 +62,7 @@ export class LeaseLedger {
 
   /**
    * Lends the policy and units sized to the isolate's use for `boundMs`. Only the key's own
-   * limits are lent: the default one, and named ones the isolate has used.
+   * limits are lent: the default one, the autoApply ones, and named ones the isolate has used.
    */
   grant(policy: KeyPolicy, asked: LeaseRequest["usedPerSecond"], boundMs: number, now: number): Lease {
     this.forgetAbandoned(now);
@@ -80,10 +80,10 @@ export class LeaseLedger {
       limits.push({ name, config, left: units, exhausted: units === left, keptByObject: left - units, reset });
     };
     const perSecond = (name: string) => asked.limits.find((limit) => limit.name === name)?.perSecond ?? 0;
-    if (policy.ratelimit) lend(DEFAULT_LIMIT, policy.ratelimit, perSecond(DEFAULT_LIMIT));
-    for (const { name } of asked.limits) {
-      const config = policy.keyLimits.get(name);
-      if (config && name !== DEFAULT_LIMIT) lend(name, config, perSecond(name));
+    const alwaysChecked = [...policy.keyLimits].filter(([, config]) => config.autoApply).map(([name]) => name);
+    for (const name of new Set([DEFAULT_LIMIT, ...alwaysChecked, ...asked.limits.map((limit) => limit.name)])) {
+      const config = keyLimit(policy, name);
+      if (config) lend(name, config, perSecond(name));
     }
 
     let credits: Lease["credits"] = null;

@@ -37,8 +37,10 @@ export class VerificationBuffer {
     const tagSet = tags?.length ? JSON.stringify([...new Set(tags)].sort()) : "[]";
     const bucket = pendingBucket(day, outcome, tagSet);
     const waiting = this.pending.get(bucket);
-    if (waiting) waiting.count += count;
-    else this.pending.set(bucket, { day, outcome, tags: tagSet, count });
+    if (waiting) {
+      waiting.count += count;
+      waiting.lastAt = Math.max(waiting.lastAt, now);
+    } else this.pending.set(bucket, { day, outcome, tags: tagSet, count, lastAt: now });
     this.countedKey ??= { keyId: policy.id, apiId: policy.apiId, workspaceId: policy.workspaceId };
     // Callers choose their tags freely: once many distinct counts wait, they are flushed at once.
     const overflowing = this.pending.size >= MAX_PENDING_COUNTS;
@@ -66,7 +68,7 @@ export class VerificationBuffer {
       for (const count of flushing) {
         const bucket = pendingBucket(count.day, count.outcome, count.tags);
         const waiting = this.pending.get(bucket);
-        this.pending.set(bucket, { ...count, count: count.count + (waiting?.count ?? 0) });
+        this.pending.set(bucket, { ...count, count: count.count + (waiting?.count ?? 0), lastAt: Math.max(count.lastAt, waiting?.lastAt ?? 0) });
       }
       this.flushScheduled = true;
       throw err;

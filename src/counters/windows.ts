@@ -37,7 +37,13 @@ export function attemptCharges(storage: CounterStorage, charges: LimitCharge[], 
   return {
     allowed: !denied,
     denied: denied?.charge.name,
-    states: checks.map(({ charge, check }) => ({ name: charge.name, limit: check.limit, remaining: check.remaining, reset: check.reset })),
+    states: checks.map(({ charge, check }) => ({
+      name: charge.name,
+      limit: check.limit,
+      duration: charge.config.duration,
+      remaining: check.remaining,
+      reset: check.reset,
+    })),
     commit() {
       for (const { charge, check } of checks) storage.put(windowKey(charge.name), check.next);
     },

@@ -28,10 +28,40 @@ export interface IdentityRow {
   updated_at: number | null;
 }
 
+/** A named limit as stored: verify checks it when asked for by name, or always when autoApply. */
 export interface NamedLimitRow {
+  id: string;
   name: string;
   limit: number;
   duration: number;
+  autoApply: boolean;
+}
+
+/** A named limit to store; its id is made on insert. */
+export type NewNamedLimit = Omit<NamedLimitRow, "id" | "autoApply"> & { autoApply?: boolean };
+
+/** The columns of `ratelimits` read as a NamedLimitRow. */
+export const NAMED_LIMIT_COLUMNS = 'id, name, "limit" AS "limit", duration, auto_apply';
+
+export function namedLimitOf(row: { id: string; name: string; limit: number; duration: number; auto_apply: number }): NamedLimitRow {
+  return { id: row.id, name: row.name, limit: row.limit, duration: row.duration, autoApply: row.auto_apply === 1 };
+}
+
+/** Replaces the named limits of one key or one identity. */
+export function replaceNamedLimits(
+  db: D1Database,
+  workspaceId: string,
+  owner: { column: "key_id" | "identity_id"; id: string },
+  limits: NewNamedLimit[],
+): D1PreparedStatement[] {
+  return [
+    db.prepare(`DELETE FROM ratelimits WHERE ${owner.column} = ?`).bind(owner.id),
+    ...limits.map((l) =>
+      db
+        .prepare(`INSERT INTO ratelimits (id, workspace_id, ${owner.column}, name, "limit", duration, auto_apply) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .bind(newId("rl"), workspaceId, owner.id, l.name, l.limit, l.duration, l.autoApply ? 1 : 0),
+    ),
+  ];
 }
 
 /** A live identity of this workspace by id and/or externalId; another workspace's is indistinguishable from none. */
@@ -81,13 +111,13 @@ export async function listIdentityRows(db: D1Database, workspaceId: string, quer
 export async function identityLimits(db: D1Database, identityIds: string[]): Promise<Map<string, NamedLimitRow[]>> {
   const limits = new Map<string, NamedLimitRow[]>(identityIds.map((id) => [id, []]));
   if (identityIds.length === 0) return limits;
-  const rows = await all<NamedLimitRow & { identity_id: string }>(
+  const rows = await all<Parameters<typeof namedLimitOf>[0] & { identity_id: string }>(
     db,
-    `SELECT identity_id, name, "limit" AS "limit", duration FROM ratelimits
+    `SELECT identity_id, ${NAMED_LIMIT_COLUMNS} FROM ratelimits
       WHERE identity_id IN (${identityIds.map(() => "?").join(", ")}) ORDER BY name`,
     ...identityIds,
   );
-  for (const row of rows) limits.get(row.identity_id)!.push({ name: row.name, limit: row.limit, duration: row.duration });
+  for (const row of rows) limits.get(row.identity_id)!.push(namedLimitOf(row));
   return limits;
 }
 
@@ -107,15 +137,8 @@ export function updateIdentityColumns(db: D1Database, identityId: string, column
 }
 
 /** Replaces an identity's named limits, which all its keys share. */
-export function replaceIdentityLimits(db: D1Database, workspaceId: string, identityId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
-  return [
-    db.prepare("DELETE FROM ratelimits WHERE identity_id = ?").bind(identityId),
-    ...limits.map((l) =>
-      db
-        .prepare('INSERT INTO ratelimits (id, workspace_id, identity_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)')
-        .bind(newId("rl"), workspaceId, identityId, l.name, l.limit, l.duration),
-    ),
-  ];
+export function replaceIdentityLimits(db: D1Database, workspaceId: string, identityId: string, limits: NewNamedLimit[]): D1PreparedStatement[] {
+  return replaceNamedLimits(db, workspaceId, { column: "identity_id", id: identityId }, limits);
 }
 
 /** Marks the identity deleted and drops its limits; its keys stay, without identity. */

@@ -1,6 +1,5 @@
-import { newId } from "../ids";
 import { all, first, parseJson } from "./db";
-import type { NamedLimitRow } from "./identities";
+import { NAMED_LIMIT_COLUMNS, type NamedLimitRow, type NewNamedLimit, namedLimitOf, replaceNamedLimits } from "./identities";
 import type { LimitConfig, RefillConfig } from "./policy";
 import { unlinkAllFromKey } from "./rbac";
 
@@ -34,6 +33,8 @@ export interface KeyRow {
   created_at: number;
   updated_at: number | null;
   deleted_at: number | null;
+  /** When a verify of the key last counted, as of the last flush of its counts. */
+  last_used_at: number | null;
 }
 
 /** A key verifies only while enabled and not revoked (revoking also disables it). */
@@ -99,7 +100,7 @@ export async function listKeyRows(db: D1Database, workspaceId: string, query: Ke
 }
 
 /** Inserts a full key row. */
-export function insertKey(db: D1Database, row: Omit<KeyRow, "updated_at" | "deleted_at">): D1PreparedStatement {
+export function insertKey(db: D1Database, row: Omit<KeyRow, "updated_at" | "deleted_at" | "last_used_at">): D1PreparedStatement {
   const columns = Object.keys(row);
   return db.prepare(`INSERT INTO keys (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...Object.values(row));
 }
@@ -132,8 +133,8 @@ export function copyKeyGrants(db: D1Database, fromKeyId: string, toKeyId: string
     copyLinks("keys_roles", "role_id"),
     db
       .prepare(
-        `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration)
-       SELECT 'rl_' || lower(hex(randomblob(12))), workspace_id, ?, name, "limit", duration FROM ratelimits WHERE key_id = ?`,
+        `INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration, auto_apply)
+       SELECT 'rl_' || lower(hex(randomblob(12))), workspace_id, ?, name, "limit", duration, auto_apply FROM ratelimits WHERE key_id = ?`,
       )
       .bind(toKeyId, fromKeyId),
   ];
@@ -176,9 +177,9 @@ export async function keyLinks(db: D1Database, keys: Pick<KeyRow, "id" | "identi
       `SELECT kr.key_id, r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id IN (${marks}) ORDER BY r.name`,
       ...ids,
     ),
-    all<{ key_id: string; name: string; limit: number; duration: number }>(
+    all<Parameters<typeof namedLimitOf>[0] & { key_id: string }>(
       db,
-      `SELECT key_id, name, "limit" AS "limit", duration FROM ratelimits WHERE key_id IN (${marks}) ORDER BY name`,
+      `SELECT key_id, ${NAMED_LIMIT_COLUMNS} FROM ratelimits WHERE key_id IN (${marks}) ORDER BY name`,
       ...ids,
     ),
     identityIds.length === 0
@@ -191,7 +192,7 @@ export async function keyLinks(db: D1Database, keys: Pick<KeyRow, "id" | "identi
   ]);
   for (const row of permissions) links.get(row.key_id)!.permissions.push(row.name);
   for (const row of roles) links.get(row.key_id)!.roles.push(row.name);
-  for (const row of limits) links.get(row.key_id)!.limits.push({ name: row.name, limit: row.limit, duration: row.duration });
+  for (const row of limits) links.get(row.key_id)!.limits.push(namedLimitOf(row));
   const identityById = new Map(identities.map((i) => [i.id, { id: i.id, externalId: i.external_id, meta: parseJson(i.meta, {}) }]));
   for (const key of keys) {
     if (key.identity_id) links.get(key.id)!.identity = identityById.get(key.identity_id) ?? null;
@@ -200,13 +201,6 @@ export async function keyLinks(db: D1Database, keys: Pick<KeyRow, "id" | "identi
 }
 
 /** Replaces a key's named limits (the "default" one lives in the key row itself). */
-export function replaceKeyLimits(db: D1Database, workspaceId: string, keyId: string, limits: NamedLimitRow[]): D1PreparedStatement[] {
-  return [
-    db.prepare("DELETE FROM ratelimits WHERE key_id = ?").bind(keyId),
-    ...limits.map((l) =>
-      db
-        .prepare('INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES (?, ?, ?, ?, ?, ?)')
-        .bind(newId("rl"), workspaceId, keyId, l.name, l.limit, l.duration),
-    ),
-  ];
+export function replaceKeyLimits(db: D1Database, workspaceId: string, keyId: string, limits: NewNamedLimit[]): D1PreparedStatement[] {
+  return replaceNamedLimits(db, workspaceId, { column: "key_id", id: keyId }, limits);
 }

@@ -5,6 +5,13 @@ export interface LimitConfig {
   duration: number;
 }
 
+/** A named limit of a key or an identity, as verify plans it. */
+export interface NamedLimitConfig extends LimitConfig {
+  id: string;
+  /** Checked on every verify, not only when the verify names it. */
+  autoApply: boolean;
+}
+
 export interface RefillConfig {
   interval: "daily" | "monthly";
   amount: number;
@@ -38,8 +45,8 @@ export interface KeyPolicy {
   /** The key's own `ratelimit` field, applied on every verify under the name "default". */
   ratelimit: LimitConfig | null;
   /** Named limits by name: Maps, since the names are the caller's (`__proto__` is a fine name). */
-  keyLimits: Map<string, LimitConfig>;
-  identityLimits: Map<string, LimitConfig>;
+  keyLimits: Map<string, NamedLimitConfig>;
+  identityLimits: Map<string, NamedLimitConfig>;
   /** Credits as management last set them; null = unlimited. The live count is the Durable Object's. */
   credits: { remaining: number; version: number; setAt: number } | null;
   /** After a reroll, the old key spends the new key's credits: never two pools. */
@@ -88,7 +95,7 @@ export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyP
     db.prepare("SELECT r.name FROM keys_roles kr JOIN roles r ON r.id = kr.role_id WHERE kr.key_id = ?1 ORDER BY r.name").bind(keyId),
     db
       .prepare(
-        `SELECT rl.name, rl."limit" AS "limit", rl.duration, rl.key_id FROM ratelimits rl
+        `SELECT rl.id, rl.name, rl."limit" AS "limit", rl.duration, rl.auto_apply, rl.key_id FROM ratelimits rl
         WHERE rl.key_id = ?1
            OR rl.identity_id = (SELECT k.identity_id FROM keys k
                                   JOIN identities i ON i.id = k.identity_id AND i.deleted_at IS NULL
@@ -99,10 +106,12 @@ export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyP
   const row = keyResult!.results[0] as PolicyRow | undefined;
   if (!row) return null;
 
-  const keyLimits = new Map<string, LimitConfig>();
-  const identityLimits = new Map<string, LimitConfig>();
-  for (const limit of limitResult!.results as { name: string; limit: number; duration: number; key_id: string | null }[]) {
-    (limit.key_id ? keyLimits : identityLimits).set(limit.name, { limit: limit.limit, duration: limit.duration });
+  const keyLimits = new Map<string, NamedLimitConfig>();
+  const identityLimits = new Map<string, NamedLimitConfig>();
+  type LimitRow = { id: string; name: string; limit: number; duration: number; auto_apply: number; key_id: string | null };
+  for (const limit of limitResult!.results as LimitRow[]) {
+    const config = { id: limit.id, limit: limit.limit, duration: limit.duration, autoApply: limit.auto_apply === 1 };
+    (limit.key_id ? keyLimits : identityLimits).set(limit.name, config);
   }
 
   return {

@@ -23,6 +23,8 @@ export interface PendingCount {
   /** The tags the verifies sent: JSON array of distinct tags, sorted ("[]" for none). */
   tags: string;
   count: number;
+  /** When the latest of these verifies happened (unix ms): the key's last use. */
+  lastAt: number;
 }
 
 export interface CountedKey {
@@ -34,7 +36,7 @@ export interface CountedKey {
 /** Rows a statement into verification_tags, so that a statement's JSON stays small. */
 const TAGGED_ROWS_A_STATEMENT = 20;
 
-/** Adds a key's pending counts to D1 in one batch: per day and outcome, and the same by tags. */
+/** Adds a key's pending counts to D1 in one batch: per day and outcome, the same by tags, and the key's last use. */
 export function addVerificationCounts(db: D1Database, key: CountedKey, pending: PendingCount[]): Promise<D1Result[]> {
   return db.batch(countStatements(db, key, pending));
 }
@@ -69,7 +71,9 @@ function countStatements(db: D1Database, key: CountedKey, pending: PendingCount[
         .bind(key.workspaceId, key.apiId, key.keyId, JSON.stringify(rows)),
     );
   }
-  return [...perOutcome, ...byTags];
+  const lastUsedAt = Math.max(...pending.map((count) => count.lastAt));
+  const lastUse = db.prepare("UPDATE keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?").bind(lastUsedAt, key.keyId);
+  return [...perOutcome, ...byTags, lastUse];
 }
 
 /** Counts are kept per UTC day: a range covers each day it touches. */

@@ -1,5 +1,5 @@
 import { badRequest } from "../errors";
-import type { KeyPolicy, LimitConfig, RefillConfig } from "../store/policy";
+import type { KeyPolicy, LimitConfig, NamedLimitConfig, RefillConfig } from "../store/policy";
 import { ipAllowed } from "./ipAllowlist";
 import type { Lease, LeaseRequest } from "./lease";
 import { evaluatePermissionQuery, type PermissionQuery } from "./permissionQuery";
@@ -41,6 +41,9 @@ export interface RatelimitState {
 
 export interface NamedRatelimitState extends RatelimitState {
   name: string;
+  duration: number;
+  /** This limit refused the verify. */
+  exceeded?: true;
 }
 
 /** The one internal verify outcome; every dialect renders it in its own shape. */
@@ -68,7 +71,7 @@ export interface VerifyResult {
   environment?: string;
   tier?: string;
   /** The named limits configured for the key: its own, else its identity's. */
-  namedLimits?: Map<string, LimitConfig>;
+  namedLimits?: Map<string, NamedLimitConfig>;
   /** FORBIDDEN because the key or its api has an IP allowlist and the request named no client address. */
   addressUnknown?: true;
   identity?: { id: string; externalId: string; meta: Record<string, unknown> };
@@ -110,8 +113,9 @@ export const DEFAULT_LIMIT = "default";
 /**
  * Which limits one verify is checked against: the key's own `ratelimit` always, plus each
  * requested name, either ad hoc (limit and duration given) or as configured on the key, then
- * on its identity. Asking for a limit that is configured nowhere is the caller's error, except
- * for the optional names (the gateway's `read` / `write`), which only apply where they exist.
+ * on its identity, plus every configured limit marked autoApply (at cost 1 unless requested).
+ * Asking for a limit that is configured nowhere is the caller's error, except for the optional
+ * names (the gateway's `read` / `write`), which only apply where they exist.
  */
 export function planLimits(policy: KeyPolicy, request: VerifyRequest): PlannedLimit[] {
   const planned = new Map<string, PlannedLimit>();
@@ -132,12 +136,27 @@ export function planLimits(policy: KeyPolicy, request: VerifyRequest): PlannedLi
     const configured = planned.has(name) ? undefined : configuredLimit(policy, name, 1);
     if (configured) planned.set(name, configured);
   }
+  for (const name of autoAppliedNames(policy)) {
+    if (!planned.has(name)) planned.set(name, configuredLimit(policy, name, 1)!);
+  }
   return [...planned.values()];
+}
+
+/** The limits a verify is checked against unasked: autoApply ones, the key's before its identity's of the same name. */
+function autoAppliedNames(policy: KeyPolicy): string[] {
+  const names = [...policy.keyLimits].filter(([, config]) => config.autoApply).map(([name]) => name);
+  for (const [name, config] of policy.identityLimits) if (config.autoApply && !keyLimit(policy, name)) names.push(name);
+  return names;
+}
+
+/** The key's own limit of this name: its v1 `ratelimit` is the one named "default". */
+export function keyLimit(policy: KeyPolicy, name: string): LimitConfig | undefined {
+  return (name === DEFAULT_LIMIT ? policy.ratelimit : undefined) ?? policy.keyLimits.get(name);
 }
 
 /** A limit as configured on the key, else on its identity. */
 function configuredLimit(policy: KeyPolicy, name: string, cost: number): PlannedLimit | undefined {
-  const onKey = name === DEFAULT_LIMIT ? policy.ratelimit : policy.keyLimits.get(name);
+  const onKey = keyLimit(policy, name);
   if (onKey) return { scope: "key", name, config: onKey, cost };
   const onIdentity = policy.identityLimits.get(name);
   return onIdentity ? { scope: "identity", name, config: onIdentity, cost } : undefined;

@@ -98,14 +98,24 @@ export function decideFromLease(lease: Lease, request: VerifyRequest, now: numbe
     uses.map(({ leased, cost }) => ({
       name: leased.name,
       limit: leased.config.limit,
+      duration: leased.config.duration,
       remaining: Math.max(0, leased.keptByObject + leased.left - (spent ? cost : 0)),
       reset: leased.reset,
     }));
   const short = uses.find(({ leased, cost }) => cost > leased.left);
   if (short) {
     if (!short.leased.exhausted) return undefined;
-    const all = states(false);
-    return { result: { ...key, valid: false, code: "RATE_LIMITED", ratelimit: all.find((state) => state.name === short.leased.name), ratelimits: all } };
+    const all = states(false).map((state): NamedRatelimitState => (state.name === short.leased.name ? { ...state, exceeded: true } : state));
+    const denied = all.find((state) => state.exceeded)!;
+    return {
+      result: {
+        ...key,
+        valid: false,
+        code: "RATE_LIMITED",
+        ratelimit: { limit: denied.limit, remaining: denied.remaining, reset: denied.reset },
+        ratelimits: all,
+      },
+    };
   }
   const credits = lease.credits;
   if (credits && request.creditCost > credits.left) {

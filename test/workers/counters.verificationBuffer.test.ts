@@ -52,10 +52,10 @@ describe("VerificationBuffer", () => {
       {
         key: counted,
         counts: sorted([
-          { day, outcome: "VALID", tags: '["a","b"]', count: 2 },
-          { day, outcome: "VALID", tags: "[]", count: 2 },
-          { day, outcome: "RATE_LIMITED", tags: "[]", count: 1 },
-          { day: day + DAY_MS, outcome: "VALID", tags: "[]", count: 1 },
+          { day, outcome: "VALID", tags: '["a","b"]', count: 2, lastAt: noon + 1 },
+          { day, outcome: "VALID", tags: "[]", count: 2, lastAt: noon + 3 },
+          { day, outcome: "RATE_LIMITED", tags: "[]", count: 1, lastAt: noon + 4 },
+          { day: day + DAY_MS, outcome: "VALID", tags: "[]", count: 1, lastAt: day + DAY_MS },
         ]),
       },
     ]);
@@ -96,9 +96,9 @@ describe("VerificationBuffer", () => {
       {
         key: counted,
         counts: sorted([
-          { day, outcome: "VALID", tags: '["a"]', count: 2 },
-          { day, outcome: "EXPIRED", tags: "[]", count: 1 },
-          { day, outcome: "DISABLED", tags: "[]", count: 1 },
+          { day, outcome: "VALID", tags: '["a"]', count: 2, lastAt: noon + 1 },
+          { day, outcome: "EXPIRED", tags: "[]", count: 1, lastAt: noon },
+          { day, outcome: "DISABLED", tags: "[]", count: 1, lastAt: noon + 1 },
         ]),
       },
     ]);
@@ -123,9 +123,9 @@ describe("VerificationBuffer", () => {
       {
         key: counted,
         counts: sorted([
-          { day, outcome: "VALID", tags: '["a"]', count: 3 },
-          { day, outcome: "EXPIRED", tags: "[]", count: 1 },
-          { day, outcome: "DISABLED", tags: "[]", count: 1 },
+          { day, outcome: "VALID", tags: '["a"]', count: 3, lastAt: noon + 1 },
+          { day, outcome: "EXPIRED", tags: "[]", count: 1, lastAt: noon },
+          { day, outcome: "DISABLED", tags: "[]", count: 1, lastAt: noon + 1 },
         ]),
       },
     ]);

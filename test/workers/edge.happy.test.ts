@@ -53,6 +53,18 @@ describe("edge mode, per api", () => {
     expect((await get("/v1/keys.getKey", { keyId })).body.remaining).toBe(2);
   });
 
+  it("lends autoApply limits with the lease, and never admits more than they allow", async () => {
+    const { key } = await edgeKey({ ratelimits: [{ name: "always", limit: 3, duration: 60_000, autoApply: true }] });
+    expect((await verify(key)).code).toBe("VALID");
+    // Warm: answered from the lease alone, the autoApply limit counted with it.
+    const warm = await verifyWithoutObjects(key);
+    expect(warm.body).toMatchObject({ valid: true, code: "VALID" });
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await verify(key)).code);
+    expect(codes.filter((code) => code === "VALID")).toHaveLength(1);
+    expect(codes.slice(1).every((code) => code === "RATE_LIMITED")).toBe(true);
+  });
+
   it("lets an api change its bound, and reads it back", async () => {
     const { apiId, key } = await edgeKey();
     expect((await get("/v1/apis.getApi", { apiId })).body.verifyMaxStalenessMs).toBe(BOUND_MS);

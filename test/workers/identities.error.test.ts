@@ -64,7 +64,9 @@ describe("identities errors", () => {
       ],
     });
     expect(dup.status).toBe(400);
-    expect((await get("/v1/identities.getIdentity", { identityId })).body.ratelimits).toEqual([{ name: "r", limit: 2, duration: 1000 }]);
+    expect((await get("/v1/identities.getIdentity", { identityId })).body.ratelimits).toEqual([
+      { id: expect.any(String), name: "r", limit: 2, duration: 1000, autoApply: false },
+    ]);
   });
 
   it("needs identityId or externalId to find an identity", async () => {

@@ -38,8 +38,8 @@ describe("identities happy paths", () => {
       externalId,
       meta: { plan: "pro" },
       ratelimits: [
-        { name: "requests", limit: 10, duration: 1000 },
-        { name: "tokens", limit: 1000, duration: 60_000 },
+        { id: expect.stringMatching(/^rl_/), name: "requests", limit: 10, duration: 1000, autoApply: false },
+        { id: expect.stringMatching(/^rl_/), name: "tokens", limit: 1000, duration: 60_000, autoApply: false },
       ],
       tier: "gold",
     };
@@ -65,7 +65,11 @@ describe("identities happy paths", () => {
     expect(first.body.total).toBe(3);
     expect(first.body.identities).toHaveLength(2);
     expect(first.body.cursor).toEqual(expect.any(String));
-    expect(first.body.identities[0]).toEqual({ id: expect.any(String), externalId: expect.any(String), ratelimits: [{ name: "r", limit: 1, duration: 1000 }] });
+    expect(first.body.identities[0]).toEqual({
+      id: expect.any(String),
+      externalId: expect.any(String),
+      ratelimits: [{ id: expect.any(String), name: "r", limit: 1, duration: 1000, autoApply: false }],
+    });
     const second = await get("/v1/identities.listIdentities", { limit: "2", cursor: first.body.cursor }, { rootKey });
     expect(second.body.identities).toHaveLength(1);
     expect(second.body.cursor).toBeUndefined();
@@ -83,11 +87,12 @@ describe("identities happy paths", () => {
       ratelimits: [{ name: "new", limit: 5, duration: 5000 }],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: identityId, externalId, meta: { b: 2 }, ratelimits: [{ name: "new", limit: 5, duration: 5000 }], tier: "silver" });
+    const limits = [{ id: expect.any(String), name: "new", limit: 5, duration: 5000, autoApply: false }];
+    expect(res.body).toEqual({ id: identityId, externalId, meta: { b: 2 }, ratelimits: limits, tier: "silver" });
 
     // Fields not given stay; tier null clears it.
     const again = await post("/v1/identities.updateIdentity", { identityId, tier: null });
-    expect(again.body).toEqual({ id: identityId, externalId, meta: { b: 2 }, ratelimits: [{ name: "new", limit: 5, duration: 5000 }] });
+    expect(again.body).toEqual({ id: identityId, externalId, meta: { b: 2 }, ratelimits: limits });
     expect(await auditEventsOf(identityId)).toEqual(["identity.create", "identity.update", "identity.update"]);
   });
 

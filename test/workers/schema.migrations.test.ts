@@ -48,7 +48,7 @@ describe("migrations/", () => {
 
 const [firstMigration] = env.TEST_MIGRATIONS;
 const OLD_ROOT_KEY = "kg_root_made_before_created_by";
-const TABLES_WITH_DATA = ["workspaces", "apis", "keys", "root_keys"];
+const TABLES_WITH_DATA = ["workspaces", "apis", "keys", "root_keys", "ratelimits"];
 
 /** A workspace with an api, a key and a root key, as Keygate wrote them before root keys recorded their creator. */
 async function fillOldDatabase(db: D1Database) {
@@ -61,6 +61,7 @@ async function fillOldDatabase(db: D1Database) {
         "INSERT INTO keys (id, workspace_id, api_id, hash, start, last4, name, meta, created_at) VALUES ('key_old', 'ws_old', 'api_old', ?, 'sk_old', 'b4c1', 'old key', '{\"plan\":\"pro\"}', ?)",
       )
       .bind(hashKey("sk_old_7f3ab4c1"), at),
+    db.prepare(`INSERT INTO ratelimits (id, workspace_id, key_id, name, "limit", duration) VALUES ('rl_old', 'ws_old', 'key_old', 'search', 5, 60000)`),
     db
       .prepare(
         "INSERT INTO root_keys (id, workspace_id, hash, start, name, permissions, created_at) VALUES ('root_old', 'ws_old', ?, ?, 'old root', '[\"*\"]', ?)",
@@ -111,11 +112,15 @@ describe.each([
     expect(await appliedMigrations(db)).toEqual(env.TEST_MIGRATIONS.map((migration) => migration.name));
     expect(await schemaOf(db)).toEqual(await schemaOf(env.DB));
     const after = await rowsOf(db);
-    // Columns added since are NULL on the old rows: who created a root key, an api's own staleness bound.
+    // Columns added since are NULL on the old rows (who created a root key, an api's own staleness
+    // bound, a key's last use).
     expect(after).toEqual({
       ...before,
       root_keys: before.root_keys!.map((row) => ({ ...row, created_by: null })),
       apis: before.apis!.map((row) => ({ ...row, verify_max_staleness_ms: null })),
+      keys: before.keys!.map((row) => ({ ...row, last_used_at: null })),
+      // Named limits kept through the table's rebuild, none applied unasked.
+      ratelimits: before.ratelimits!.map((row) => ({ ...row, auto_apply: 0 })),
     });
 
     const listed = await callOn(db, "GET", "/v1/rootKeys.listRootKeys");
@@ -123,7 +128,13 @@ describe.each([
     const api = await callOn(db, "GET", "/v1/apis.getApi?apiId=api_old");
     expect(api.body).toMatchObject({ id: "api_old", name: "orders", workspaceId: "ws_old" });
     const key = await callOn(db, "GET", "/v1/keys.getKey?keyId=key_old");
-    expect(key.body).toMatchObject({ id: "key_old", apiId: "api_old", name: "old key", meta: { plan: "pro" } });
+    expect(key.body).toMatchObject({
+      id: "key_old",
+      apiId: "api_old",
+      name: "old key",
+      meta: { plan: "pro" },
+      ratelimits: [{ id: "rl_old", name: "search", limit: 5, duration: 60000, autoApply: false }],
+    });
 
     const created = await callOn(db, "POST", "/v1/rootKeys.createRootKey", { name: "new root", permissions: ["api.*.read_api"] });
     expect(created.status).toBe(200);

@@ -62,6 +62,7 @@ function renderKey(key: KeyRow, links: KeyLinks, remaining: number | null) {
     meta: parseJson<Record<string, unknown> | undefined>(key.meta, undefined),
     createdAt: key.created_at,
     updatedAt: key.updated_at ?? undefined,
+    lastUsedAt: key.last_used_at ?? undefined,
     expires: key.expires ?? undefined,
     remaining: remaining ?? undefined,
     refill: refillOf(key) ?? undefined,
