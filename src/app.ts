@@ -9,6 +9,7 @@ import { konpro } from "./surfaces/konpro";
 import { toKeygateError } from "./surfaces/surface";
 import { unkeyV1 } from "./surfaces/unkey-v1";
 import { unkeyError } from "./surfaces/unkey-v1/envelope";
+import { unkeyV2 } from "./surfaces/unkey-v2";
 
 /**
  * Mounts the surfaces, most specific first (see surfaces/surface.ts), and serves the OpenAPI
@@ -23,14 +24,14 @@ export function createApp() {
     await next();
   });
 
-  for (const surface of [kombo, konpro, kirim, gateway, unkeyV1]) app.route("/", surface);
+  for (const surface of [kombo, konpro, kirim, gateway, unkeyV1, unkeyV2]) app.route("/", surface);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
       title: "Keygate",
       version: "1.0.0",
-      description: "API keys issued, verified and metered at the edge. Speaks the Unkey v1 HTTP API.",
+      description: "API keys issued, verified and metered at the edge. Speaks the Unkey v1 and v2 HTTP APIs.",
     },
   });
 

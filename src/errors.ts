@@ -31,16 +31,28 @@ const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 
   SERVICE_UNAVAILABLE: 503,
 };
 
+/** One invalid field of a request, for envelopes that list them (Unkey v2's `errors`). */
+export interface FieldError {
+  /** Where in the request, e.g. `body.apiId` or `body.ratelimits[0].name`. */
+  location: string;
+  message: string;
+  /** How to correct it, when there is more to say than the message. */
+  fix?: string;
+}
+
 export class KeygateError extends Error {
   readonly code: ErrorCode;
   /** For 429s: how long the client should wait, in seconds. */
   readonly retryAfterSeconds?: number;
+  /** For 400s found by validation: every invalid field, not only the first. */
+  readonly fields?: FieldError[];
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryAfterSeconds?: number; fields?: FieldError[] } = {}) {
     super(message, { cause: options.cause });
     this.name = "KeygateError";
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.fields = options.fields;
   }
 
   get status() {

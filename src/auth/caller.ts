@@ -41,6 +41,20 @@ export function authorize(caller: Caller, ...anyOf: string[]): void {
   }
 }
 
+/** Unkey v2's verifyKey: a root key with no `verify_key` permission at all may not verify any key (403). */
+export function authorizeSomeVerifying(caller: Caller): void {
+  const verifies = (pattern: string) =>
+    pattern === "*" || grants([pattern], "api.*.verify_key") || (pattern.startsWith("api.") && pattern.endsWith(".verify_key"));
+  if (!caller.permissions.some(verifies)) {
+    throw new KeygateError("INSUFFICIENT_PERMISSIONS", "This root key needs the permission api.*.verify_key or api.<apiId>.verify_key.");
+  }
+}
+
+/** Whether the caller may verify keys of this api in this workspace. */
+export function mayVerifyKeysOf(caller: Caller, key: { apiId: string; workspaceId: string }): boolean {
+  return key.workspaceId === caller.workspaceId && apiPermission(key.apiId, "verify_key").some((permission) => grants(caller.permissions, permission));
+}
+
 /** `api.*.<action>` or `api.<apiId>.<action>`. */
 export function apiPermission(apiId: string, action: string): string[] {
   return [`api.*.${action}`, `api.${apiId}.${action}`];

@@ -3,8 +3,8 @@ import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
 import { badRequest, notFound } from "../errors";
 import { newId } from "../ids";
-import type { CreateApiInput, UpdateApiInput } from "../schemas";
-import { type ApiRow, findApi, insertApi, liveKeysOfApiStatement, setApiStalenessBound, softDeleteApi } from "../store/apis";
+import type { CreateApiInput } from "../schemas";
+import { type ApiColumns, type ApiRow, findApi, insertApi, liveKeysOfApiStatement, softDeleteApi, updateApiColumns } from "../store/apis";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
 import { invalidAllowlistEntries } from "../verify/ipAllowlist";
@@ -30,7 +30,10 @@ export async function createApi(env: Env, caller: Caller, input: CreateApiInput)
 
 export async function getApi(env: Env, caller: Caller, apiId: string) {
   authorize(caller, ...apiPermission(apiId, "read_api"));
-  const api = await requireApi(env, caller, apiId);
+  return renderApi(await requireApi(env, caller, apiId));
+}
+
+function renderApi(api: ApiRow) {
   return {
     id: api.id,
     workspaceId: api.workspace_id,
@@ -41,22 +44,48 @@ export async function getApi(env: Env, caller: Caller, apiId: string) {
   };
 }
 
+/** A change to an api: only the fields given change. */
+export interface ApiChange {
+  apiId: string;
+  /** Edge mode's staleness bound; null: the deployment's. */
+  verifyMaxStalenessMs?: number | null;
+  ipAllowlist?: string[];
+  keyPrefixes?: Record<string, string>;
+}
+
 /**
- * Sets the api's staleness bound for edge mode. Its keys' objects are fenced, so leases lent from
- * now on follow the new bound; leases already lent keep the one they were lent under.
+ * Changes the api's staleness bound for edge mode, IP allowlist or key prefixes. Its keys' objects
+ * are fenced, so leases lent from now on follow the change; leases already lent keep the bound
+ * they were lent under.
  */
-export async function updateApi(env: Env, caller: Caller, input: UpdateApiInput): Promise<void> {
+export async function updateApi(env: Env, caller: Caller, input: ApiChange): Promise<void> {
   authorize(caller, ...apiPermission(input.apiId, "update_api"));
+  if (input.ipAllowlist) assertValidAllowlist(input.ipAllowlist);
+  const columns: ApiColumns = {};
+  const changes: string[] = [];
+  if (input.verifyMaxStalenessMs !== undefined) {
+    columns.verify_max_staleness_ms = input.verifyMaxStalenessMs;
+    changes.push(`staleness bound to ${input.verifyMaxStalenessMs === null ? "the deployment's" : `${input.verifyMaxStalenessMs} ms`}`);
+  }
+  if (input.ipAllowlist !== undefined) {
+    columns.ip_allowlist = JSON.stringify(input.ipAllowlist);
+    changes.push(`IP allowlist to [${input.ipAllowlist.join(", ")}]`);
+  }
+  if (input.keyPrefixes !== undefined) {
+    columns.key_prefixes = JSON.stringify(input.keyPrefixes);
+    changes.push(`key prefixes to ${JSON.stringify(input.keyPrefixes)}`);
+  }
+  if (changes.length === 0) throw badRequest("give verifyMaxStalenessMs, ipAllowlist or keyPrefixes to change");
   await requireApi(env, caller, input.apiId);
   await writeFencedBatch(
     env,
     () => liveKeysOfApiStatement(env.DB, input.apiId),
     () => [
-      setApiStalenessBound(env.DB, input.apiId, input.verifyMaxStalenessMs),
+      updateApiColumns(env.DB, input.apiId, columns),
       auditStatement(env.DB, caller, {
         event: "api.update",
         resources: [{ type: "api", id: input.apiId }],
-        description: `Set api ${input.apiId}'s staleness bound to ${input.verifyMaxStalenessMs === null ? "the deployment's" : `${input.verifyMaxStalenessMs} ms`}.`,
+        description: `Set api ${input.apiId}'s ${changes.join(", ")}.`,
       }),
     ],
   );

@@ -3,7 +3,7 @@ import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
 import { badRequest, KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
-import type { CreateIdentityInput, NamedLimit, UpdateIdentityInput } from "../schemas";
+import type { CreateIdentityInput, UpdateIdentityInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch, isUniqueViolation, parseJson } from "../store/db";
 import {
@@ -14,13 +14,17 @@ import {
   insertIdentity,
   listIdentityRows,
   liveKeysOfIdentityStatement,
+  type NamedLimitRow,
   replaceIdentityLimits,
   softDeleteIdentity,
   updateIdentityColumns,
 } from "../store/identities";
 
-/** An identity, by identityId or by externalId. */
-export type IdentityRef = Pick<UpdateIdentityInput, "identityId" | "externalId">;
+/**
+ * An identity, by identityId or by externalId (both must match when both are given), or by
+ * `identity`, which Unkey v2 gives: an identityId, or else an externalId.
+ */
+export type IdentityRef = Pick<UpdateIdentityInput, "identityId" | "externalId"> & { identity?: string };
 
 export async function createIdentity(env: Env, caller: Caller, input: CreateIdentityInput): Promise<{ identityId: string }> {
   authorize(caller, "identity.*.create_identity");
@@ -57,7 +61,16 @@ export async function getIdentity(env: Env, caller: Caller, ref: IdentityRef) {
   return identityWithLimits(env, await requireIdentity(env, caller, ref));
 }
 
-export async function listIdentities(env: Env, caller: Caller, query: { limit: number; cursor?: string; environment?: string }) {
+type IdentityPage = { limit: number; cursor?: string; environment?: string };
+
+/** A page of the workspace's identities, as Unkey v1 lists them: without meta. */
+export async function listIdentities(env: Env, caller: Caller, query: IdentityPage) {
+  const { identities, cursor, total } = await listIdentitiesInFull(env, caller, query);
+  return { identities: identities.map(({ id, externalId, ratelimits }) => ({ id, externalId, ratelimits })), cursor, total };
+}
+
+/** A page of the workspace's identities in id order, each with its meta, limits and tier. */
+export async function listIdentitiesInFull(env: Env, caller: Caller, query: IdentityPage) {
   authorize(caller, "identity.*.read_identity");
   const { rows, total } = await listIdentityRows(env.DB, caller.workspaceId, query);
   const page = rows.slice(0, query.limit);
@@ -66,17 +79,14 @@ export async function listIdentities(env: Env, caller: Caller, query: { limit: n
     page.map((row) => row.id),
   );
   return {
-    identities: page.map((row) => {
-      const { id, externalId, ratelimits } = renderIdentity(row, limits.get(row.id)!);
-      return { id, externalId, ratelimits };
-    }),
+    identities: page.map((row) => renderIdentity(row, limits.get(row.id)!)),
     cursor: rows.length > query.limit ? page[page.length - 1]!.id : undefined,
     total,
   };
 }
 
 /** Applies the fields given (`ratelimits` replaces the whole set); every key of the identity sees it on its next verify. */
-export async function updateIdentity(env: Env, caller: Caller, input: UpdateIdentityInput) {
+export async function updateIdentity(env: Env, caller: Caller, input: UpdateIdentityInput & IdentityRef) {
   authorize(caller, "identity.*.update_identity");
   const identity = await requireIdentity(env, caller, input);
   const columns: IdentityColumns = {};
@@ -96,10 +106,13 @@ export async function updateIdentity(env: Env, caller: Caller, input: UpdateIden
   return identityWithLimits(env, await requireIdentity(env, caller, { identityId: identity.id }));
 }
 
-/** Soft-deletes the identity: its keys keep working, without its limits and meta, from their next verify. */
-export async function deleteIdentity(env: Env, caller: Caller, identityId: string): Promise<void> {
+/**
+ * Soft-deletes the identity (given by identityId, or by a reference): its keys keep working,
+ * without its limits and meta, from their next verify.
+ */
+export async function deleteIdentity(env: Env, caller: Caller, ref: string | IdentityRef): Promise<void> {
   authorize(caller, "identity.*.delete_identity");
-  const identity = await requireIdentity(env, caller, { identityId });
+  const identity = await requireIdentity(env, caller, typeof ref === "string" ? { identityId: ref } : ref);
   await writeFencedBatch(
     env,
     () => liveKeysOfIdentityStatement(env.DB, identity.id),
@@ -115,6 +128,13 @@ export async function deleteIdentity(env: Env, caller: Caller, identityId: strin
 }
 
 async function requireIdentity(env: Env, caller: Caller, ref: IdentityRef): Promise<IdentityRow> {
+  if (ref.identity !== undefined) {
+    const identity =
+      (await findIdentity(env.DB, caller.workspaceId, { identityId: ref.identity })) ??
+      (await findIdentity(env.DB, caller.workspaceId, { externalId: ref.identity }));
+    if (!identity) throw notFound(`identity ${ref.identity} not found`);
+    return identity;
+  }
   if (ref.identityId === undefined && ref.externalId === undefined) throw badRequest("identityId: give identityId or externalId");
   const identity = await findIdentity(env.DB, caller.workspaceId, ref);
   if (!identity) throw notFound(`identity ${ref.identityId ?? `with externalId "${ref.externalId}"`} not found`);
@@ -126,7 +146,7 @@ async function identityWithLimits(env: Env, identity: IdentityRow) {
   return renderIdentity(identity, limits.get(identity.id)!);
 }
 
-function renderIdentity(identity: IdentityRow, ratelimits: NamedLimit[]) {
+function renderIdentity(identity: IdentityRow, ratelimits: NamedLimitRow[]) {
   return {
     id: identity.id,
     externalId: identity.external_id,

@@ -2,9 +2,9 @@ import { apiPermission, authorize, type Caller } from "../auth/caller";
 import { hashKey } from "../crypto/keys";
 import type { Env } from "../env";
 import { badRequest, KeygateError } from "../errors";
-import type { ImportedKey } from "../schemas";
+import type { ImportedKey, KeySettings } from "../schemas";
 import { batch, isUniqueViolation } from "../store/db";
-import { forgetKeyHash } from "../store/keyLookup";
+import { forgetKeyHash, takenKeyHashes } from "../store/keyLookup";
 import { requireApi } from "./apis";
 import { type KeySecret, newKeyStatements } from "./keys/create";
 import { assertValidKeySettings } from "./keys/settings";
@@ -20,13 +20,7 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
   authorizeLinksOfNewKeys(caller, keys);
   const apis = new Map(await Promise.all(apiIds.map(async (apiId) => [apiId, await requireApi(env, caller, apiId)] as const)));
   const now = Date.now();
-  keys.forEach((key, i) => {
-    try {
-      assertValidKeySettings(key, now);
-    } catch (err) {
-      throw err instanceof KeygateError ? badRequest(`keys.${i}: ${err.message}`) : err;
-    }
-  });
+  assertValidImports(keys, now);
   const secrets = keys.map(secretOf);
   if (new Set(secrets.map((secret) => secret.hash)).size !== secrets.length) throw badRequest("the same key appears more than once");
 
@@ -50,7 +44,45 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
   return { keyIds: prepared.map((key) => key.keyId) };
 }
 
-function secretOf(key: ImportedKey, index: number): KeySecret {
+/**
+ * Unkey v2's keys.migrateKeys: imports into one api, as createKeys does (all or none), the keys
+ * whose hash no key has yet; a key whose hash is taken, or given earlier in the same call, is left
+ * out instead of refusing the call. Answers each key's new id, or undefined for one left out.
+ */
+export async function importNewKeys(env: Env, caller: Caller, apiId: string, keys: Omit<ImportedKey, "apiId">[]): Promise<(string | undefined)[]> {
+  // Before any hash is looked up: whether one is taken is for callers who may import.
+  authorize(caller, ...apiPermission(apiId, "create_key"));
+  authorizeLinksOfNewKeys(caller, keys);
+  await requireApi(env, caller, apiId);
+  assertValidImports(keys, Date.now());
+  const hashes = keys.map((key, i) => secretOf(key, i).hash);
+  const taken = await takenKeyHashes(env.DB, hashes);
+  const fresh = keys.flatMap((key, i) => (taken.has(hashes[i]!) || hashes.indexOf(hashes[i]!) < i ? [] : [{ index: i, key: { ...key, apiId } }]));
+  const keyIds: (string | undefined)[] = keys.map(() => undefined);
+  if (fresh.length === 0) return keyIds;
+  const created = await createKeys(
+    env,
+    caller,
+    fresh.map(({ key }) => key),
+  );
+  fresh.forEach(({ index }, i) => {
+    keyIds[index] = created.keyIds[i];
+  });
+  return keyIds;
+}
+
+/** Each imported key's settings, checked as a new key's are; an error names the key by its index. */
+function assertValidImports(keys: KeySettings[], now: number): void {
+  keys.forEach((key, i) => {
+    try {
+      assertValidKeySettings(key, now);
+    } catch (err) {
+      throw err instanceof KeygateError ? badRequest(`keys.${i}: ${err.message}`) : err;
+    }
+  });
+}
+
+function secretOf(key: Omit<ImportedKey, "apiId">, index: number): KeySecret {
   if ((key.plaintext === undefined) === (key.hash === undefined)) {
     throw badRequest(`keys.${index}: give either plaintext or hash`);
   }

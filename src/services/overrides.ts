@@ -10,16 +10,17 @@ import {
   findNamespace,
   findOverride,
   listOverrideRows,
+  type NamespaceLookup,
   type NamespaceRow,
   type OverrideRow,
   upsertOverride,
 } from "../store/ratelimits";
 
-/** A namespace, by id or by name. */
-export type NamespaceRef = Pick<SetOverrideInput, "namespaceId" | "namespaceName">;
+/** A namespace, by id and/or by name (Unkey v1), or by one string that is either (v2's `namespace`). */
+export type NamespaceRef = NamespaceLookup;
 
 /** Sets (or replaces) the limit and duration that ratelimits.limit uses for this identifier. */
-export async function setOverride(env: Env, caller: Caller, input: SetOverrideInput): Promise<{ overrideId: string }> {
+export async function setOverride(env: Env, caller: Caller, input: SetOverrideInput & NamespaceRef): Promise<{ overrideId: string }> {
   const namespace = await requireNamespace(env, caller, input, "set_override");
   const [written] = await batch(env.DB, [
     upsertOverride(env.DB, {
@@ -75,11 +76,14 @@ export async function deleteOverride(env: Env, caller: Caller, input: NamespaceR
  * namespaces it cannot act on: a missing one is a 403 for it too.
  */
 async function requireNamespace(env: Env, caller: Caller, ref: NamespaceRef, action: string): Promise<NamespaceRow> {
-  if (ref.namespaceId === undefined && ref.namespaceName === undefined) throw badRequest("namespaceId: give namespaceId or namespaceName");
+  if (ref.namespaceId === undefined && ref.namespaceName === undefined && ref.idOrName === undefined) {
+    throw badRequest("namespaceId: give namespaceId or namespaceName");
+  }
   const namespace = await findNamespace(env.DB, caller.workspaceId, ref);
   authorize(caller, `ratelimit.*.${action}`, ...(namespace ? [`ratelimit.${namespace.id}.${action}`] : []));
   if (!namespace) {
-    throw notFound(`ratelimit namespace ${ref.namespaceId ?? `"${ref.namespaceName}"`} not found; a namespace is created by its first ratelimits.limit call`);
+    const named = ref.namespaceId ?? `"${ref.namespaceName ?? ref.idOrName}"`;
+    throw notFound(`ratelimit namespace ${named} not found; a namespace is created by its first ratelimits.limit (v1) or ratelimit.limit (v2) call`);
   }
   return namespace;
 }

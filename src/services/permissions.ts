@@ -6,13 +6,29 @@ import { newId } from "../ids";
 import type { CreatePermissionInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch } from "../store/db";
-import { deleteRbac, findPermission, findRbac, insertRbac, keysAffectedStatement, listPermissionRows, type PermissionRow } from "../store/rbac";
+import {
+  deleteRbac,
+  findPermission,
+  findPermissionByIdOrSlug,
+  findRbac,
+  insertRbac,
+  isPermissionSlugTaken,
+  keysAffectedStatement,
+  listPermissionPage,
+  listPermissionRows,
+  type PermissionRow,
+  type RbacPageQuery,
+} from "../store/rbac";
 import { conflictOnTakenName } from "./rbac";
 
 export async function createPermission(env: Env, caller: Caller, input: CreatePermissionInput): Promise<{ permissionId: string }> {
   authorize(caller, "rbac.*.create_permission");
   const taken = await findRbac(env.DB, "permissions", caller.workspaceId, [], [input.name]);
   if (taken.length > 0) throw new KeygateError("CONFLICT", `A permission named "${input.name}" already exists.`);
+  // A slug names the permission too (Unkey v2 finds permissions by slug), so a given one must be free.
+  if (input.slug !== undefined && (await isPermissionSlugTaken(env.DB, caller.workspaceId, input.slug))) {
+    throw new KeygateError("CONFLICT", `A permission with slug "${input.slug}" already exists.`);
+  }
   const permissionId = newId("perm");
   const row = { id: permissionId, name: input.name, slug: input.slug };
   await conflictOnTakenName(
@@ -28,9 +44,12 @@ export async function createPermission(env: Env, caller: Caller, input: CreatePe
   return { permissionId };
 }
 
-export async function getPermission(env: Env, caller: Caller, permissionId: string) {
+/** How a caller names a permission: Unkey v1 by its id, Unkey v2 by its id or its slug. */
+export type PermissionLookup = "id" | "idOrSlug";
+
+export async function getPermission(env: Env, caller: Caller, permissionRef: string, lookup: PermissionLookup = "id") {
   authorize(caller, "rbac.*.read_permission");
-  return renderPermission(await requirePermission(env, caller, permissionId));
+  return renderPermission(await requirePermission(env, caller, permissionRef, lookup));
 }
 
 export async function listPermissions(env: Env, caller: Caller) {
@@ -38,10 +57,18 @@ export async function listPermissions(env: Env, caller: Caller) {
   return (await listPermissionRows(env.DB, caller.workspaceId)).map(renderPermission);
 }
 
+/** A page of the workspace's permissions in id order; follow `cursor` until it is absent. */
+export async function listPermissionsPaged(env: Env, caller: Caller, query: RbacPageQuery) {
+  authorize(caller, "rbac.*.read_permission");
+  const rows = await listPermissionPage(env.DB, caller.workspaceId, query);
+  const page = rows.slice(0, query.limit);
+  return { permissions: page.map(renderPermission), cursor: rows.length > query.limit ? page[page.length - 1]!.id : undefined };
+}
+
 /** Deletes the permission and its links; keys that held it lose it on their very next verify. */
-export async function deletePermission(env: Env, caller: Caller, permissionId: string): Promise<void> {
+export async function deletePermission(env: Env, caller: Caller, permissionRef: string, lookup: PermissionLookup = "id"): Promise<void> {
   authorize(caller, "rbac.*.delete_permission");
-  const permission = await requirePermission(env, caller, permissionId);
+  const permission = await requirePermission(env, caller, permissionRef, lookup);
   await writeFencedBatch(
     env,
     () => keysAffectedStatement(env.DB, "permissions", permission.id),
@@ -56,12 +83,15 @@ export async function deletePermission(env: Env, caller: Caller, permissionId: s
   );
 }
 
-async function requirePermission(env: Env, caller: Caller, permissionId: string): Promise<PermissionRow> {
-  const permission = await findPermission(env.DB, caller.workspaceId, permissionId);
-  if (!permission) throw notFound(`permission ${permissionId} not found`);
+async function requirePermission(env: Env, caller: Caller, permissionRef: string, lookup: PermissionLookup): Promise<PermissionRow> {
+  const permission =
+    lookup === "id"
+      ? await findPermission(env.DB, caller.workspaceId, permissionRef)
+      : await findPermissionByIdOrSlug(env.DB, caller.workspaceId, permissionRef);
+  if (!permission) throw notFound(`permission ${permissionRef} not found`);
   return permission;
 }
 
-function renderPermission(row: PermissionRow) {
+export function renderPermission(row: PermissionRow) {
   return { id: row.id, name: row.name, slug: row.slug, description: row.description ?? undefined };
 }

@@ -38,6 +38,11 @@ export function authorizeReplacingOnKey(caller: Caller, table: RbacTable): void 
   authorizeRemovingFromKey(caller, table);
 }
 
+/** Either right to change what a key holds lets a caller see what it holds. */
+export function authorizeSeeingOnKey(caller: Caller, table: RbacTable): void {
+  authorize(caller, keyLinkPermission[table].add, keyLinkPermission[table].remove);
+}
+
 /** New keys (createKey, migrations) given permissions or roles need the rights keys.addPermissions and keys.addRoles need. */
 export function authorizeLinksOfNewKeys(caller: Caller, keys: readonly { permissions?: readonly string[]; roles?: readonly string[] }[]): void {
   if (keys.some((key) => key.permissions?.length)) authorizeAddingToKey(caller, "permissions");
@@ -66,9 +71,12 @@ export async function resolveRbac(env: Env, caller: Caller, table: RbacTable, re
   const creates: D1PreparedStatement[] = [];
   const now = Date.now();
   for (const ref of wanted) {
-    const found = existing.find((row) => (ref.id ? row.id === ref.id : row.name === ref.name));
+    // A name matches a permission's name first, else its slug (Unkey v2 names permissions by slug).
+    const found = ref.id
+      ? existing.find((row) => row.id === ref.id)
+      : (existing.find((row) => row.name === ref.name) ?? existing.find((row) => row.slug === ref.name));
     if (found) {
-      rows.set(found.id, found);
+      rows.set(found.id, { id: found.id, name: found.name });
       continue;
     }
     if (ref.id || !ref.create) throw notFound(`${singular[table]} ${ref.id ?? ref.name} not found`);

@@ -3,27 +3,46 @@ import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
 import { KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
-import type { CreateRoleInput } from "../schemas";
+import type { CreateRoleInput, RbacRef } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch } from "../store/db";
 import {
   deleteRbac,
+  findPermissionsBySlugOrName,
   findRbac,
   findRole,
+  findRoleByIdOrName,
   insertRbac,
   keysAffectedStatement,
   linkPermissionsToRole,
+  listRolePage,
   listRoleRows,
   permissionNamesOfRole,
+  permissionsOfRoles,
+  type RbacPageQuery,
   type RoleRow,
+  unlinkAllPermissionsFromRole,
 } from "../store/rbac";
+import { renderPermission } from "./permissions";
 import { conflictOnTakenName, createdAuditEntries, resolveRbac } from "./rbac";
 
-export async function createRole(env: Env, caller: Caller, input: CreateRoleInput): Promise<{ roleId: string }> {
+/** How a caller names a role: Unkey v1 by its id, Unkey v2 by its id or its name. */
+export type RoleLookup = "id" | "idOrName";
+
+/**
+ * A new role. `permissions` are names (Unkey v1); `permissionSlugs` are slugs, as Unkey v2 gives
+ * them, and attaching any needs rbac.*.add_permission_to_role as Unkey v2 asks.
+ */
+export type NewRole = CreateRoleInput & { permissionSlugs?: string[] };
+
+export async function createRole(env: Env, caller: Caller, input: NewRole): Promise<{ roleId: string }> {
   authorize(caller, "rbac.*.create_role");
+  const slugs = input.permissionSlugs ?? [];
+  if (slugs.length > 0) authorize(caller, "rbac.*.add_permission_to_role");
   const taken = await findRbac(env.DB, "roles", caller.workspaceId, [], [input.name]);
   if (taken.length > 0) throw new KeygateError("CONFLICT", `A role named "${input.name}" already exists.`);
-  const permissions = await resolveRbac(env, caller, "permissions", input.permissions ?? []);
+  const refs = [...(input.permissions ?? []), ...(await permissionRefsBySlug(env, caller, slugs))];
+  const permissions = await resolveRbac(env, caller, "permissions", refs);
   const roleId = newId("role");
   await conflictOnTakenName(
     batch(env.DB, () => [
@@ -45,10 +64,19 @@ export async function createRole(env: Env, caller: Caller, input: CreateRoleInpu
   return { roleId };
 }
 
+/** The role, with the names of the permissions it grants. */
 export async function getRole(env: Env, caller: Caller, roleId: string) {
   authorize(caller, "rbac.*.read_role");
-  const role = await requireRole(env, caller, roleId);
+  const role = await requireRole(env, caller, roleId, "id");
   return { ...renderRole(role), permissions: await permissionNamesOfRole(env.DB, role.id) };
+}
+
+/** The role, with the permissions it grants in full. */
+export async function getRoleWithPermissions(env: Env, caller: Caller, roleRef: string, lookup: RoleLookup = "id") {
+  authorize(caller, "rbac.*.read_role");
+  const role = await requireRole(env, caller, roleRef, lookup);
+  const permissions = await permissionsOfRoles(env.DB, [role.id]);
+  return { ...renderRole(role), permissions: permissions.get(role.id)!.map(renderPermission) };
 }
 
 export async function listRoles(env: Env, caller: Caller) {
@@ -56,10 +84,59 @@ export async function listRoles(env: Env, caller: Caller) {
   return (await listRoleRows(env.DB, caller.workspaceId)).map(renderRole);
 }
 
+/** A page of the workspace's roles in id order, each with its permissions in full; follow `cursor` until it is absent. */
+export async function listRolesPaged(env: Env, caller: Caller, query: RbacPageQuery) {
+  authorize(caller, "rbac.*.read_role");
+  const rows = await listRolePage(env.DB, caller.workspaceId, query);
+  const page = rows.slice(0, query.limit);
+  const permissions = await permissionsOfRoles(
+    env.DB,
+    page.map((role) => role.id),
+  );
+  return {
+    roles: page.map((role) => ({ ...renderRole(role), permissions: permissions.get(role.id)!.map(renderPermission) })),
+    cursor: rows.length > query.limit ? page[page.length - 1]!.id : undefined,
+  };
+}
+
+/**
+ * Replaces the permissions a role grants with these, given by slug; missing ones are created
+ * (which needs rbac.*.create_permission). Returns once every verify of the role's keys sees the
+ * change, with the role's permissions as they now are.
+ */
+export async function setRolePermissions(env: Env, caller: Caller, input: { role: string; permissionSlugs: string[] }) {
+  authorize(caller, "rbac.*.add_permission_to_role");
+  authorize(caller, "rbac.*.remove_permission_from_role");
+  const role = await requireRole(env, caller, input.role, "idOrName");
+  const permissions = await resolveRbac(env, caller, "permissions", await permissionRefsBySlug(env, caller, input.permissionSlugs));
+  await conflictOnTakenName(
+    writeFencedBatch(
+      env,
+      () => keysAffectedStatement(env.DB, "roles", role.id),
+      () => [
+        ...permissions.creates,
+        unlinkAllPermissionsFromRole(env.DB, role.id),
+        ...linkPermissionsToRole(
+          env.DB,
+          role.id,
+          permissions.rows.map((p) => p.id),
+        ),
+        ...createdAuditEntries("permissions", permissions.created).map((entry) => auditStatement(env.DB, caller, entry)),
+        auditStatement(env.DB, caller, {
+          event: "role.permissions.update",
+          resources: [{ type: "role", id: role.id }, ...permissions.rows.map((p) => ({ type: "permission", id: p.id }))],
+          description: `Set the permissions of role "${role.name}" to [${permissions.rows.map((p) => p.name).join(", ")}].`,
+        }),
+      ],
+    ),
+  );
+  return (await permissionsOfRoles(env.DB, [role.id])).get(role.id)!.map(renderPermission);
+}
+
 /** Deletes the role and its links; keys that held it lose its permissions on their very next verify. */
-export async function deleteRole(env: Env, caller: Caller, roleId: string): Promise<void> {
+export async function deleteRole(env: Env, caller: Caller, roleRef: string, lookup: RoleLookup = "id"): Promise<void> {
   authorize(caller, "rbac.*.delete_role");
-  const role = await requireRole(env, caller, roleId);
+  const role = await requireRole(env, caller, roleRef, lookup);
   await writeFencedBatch(
     env,
     () => keysAffectedStatement(env.DB, "roles", role.id),
@@ -74,10 +151,22 @@ export async function deleteRole(env: Env, caller: Caller, roleId: string): Prom
   );
 }
 
-async function requireRole(env: Env, caller: Caller, roleId: string): Promise<RoleRow> {
-  const role = await findRole(env.DB, caller.workspaceId, roleId);
-  if (!role) throw notFound(`role ${roleId} not found`);
+async function requireRole(env: Env, caller: Caller, roleRef: string, lookup: RoleLookup): Promise<RoleRow> {
+  const role = lookup === "id" ? await findRole(env.DB, caller.workspaceId, roleRef) : await findRoleByIdOrName(env.DB, caller.workspaceId, roleRef);
+  if (!role) throw notFound(`role ${roleRef} not found`);
   return role;
+}
+
+/**
+ * Unkey v2 names permissions by slug. Each slug picks the permission with that slug, or else the
+ * one with that name (Keygate's own permissions have slug = name); the rest stay names to create.
+ */
+async function permissionRefsBySlug(env: Env, caller: Caller, slugs: string[]): Promise<(string | RbacRef)[]> {
+  const found = await findPermissionsBySlugOrName(env.DB, caller.workspaceId, slugs);
+  return slugs.map((slug) => {
+    const permission = found.find((row) => row.slug === slug) ?? found.find((row) => row.name === slug);
+    return permission ? { id: permission.id } : slug;
+  });
 }
 
 function renderRole(row: RoleRow) {

@@ -79,11 +79,15 @@ export async function createRootKey(env: Env, caller: Caller, input: CreateRootK
   return { keyId, key: issued.plaintext };
 }
 
-export async function listRootKeys(env: Env, caller: Caller) {
+/** The workspace's root keys, oldest first: all of them, or a page whose cursor is the last one's `createdAt:id`. */
+export async function listRootKeys(env: Env, caller: Caller, page?: { limit: number; cursor?: string }) {
   authorize(caller, "root_key.*.read_root_key");
-  const rows = await liveRootKeys(env.DB, caller.workspaceId);
+  const after = page?.cursor === undefined ? undefined : rootKeyOfCursor(page.cursor);
+  const rows = await liveRootKeys(env.DB, caller.workspaceId, page && { limit: page.limit, after });
+  const shown = page ? rows.slice(0, page.limit) : rows;
+  const last = shown[shown.length - 1];
   return {
-    rootKeys: rows.map((row) => ({
+    rootKeys: shown.map((row) => ({
       id: row.id,
       name: row.name ?? undefined,
       start: row.start,
@@ -92,7 +96,14 @@ export async function listRootKeys(env: Env, caller: Caller) {
       expires: row.expires ?? undefined,
       createdBy: row.created_by,
     })),
+    cursor: page && rows.length > page.limit && last ? `${last.created_at}:${last.id}` : undefined,
   };
+}
+
+function rootKeyOfCursor(cursor: string): { createdAt: number; id: string } {
+  const match = /^(\d+):(\S+)$/.exec(cursor);
+  if (!match) throw badRequest("cursor: not a cursor this endpoint returned");
+  return { createdAt: Number(match[1]), id: match[2]! };
 }
 
 /**

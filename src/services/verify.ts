@@ -1,3 +1,4 @@
+import { type Caller, mayVerifyKeysOf } from "../auth/caller";
 import { askKeyState } from "../counters/client";
 import { hashKey } from "../crypto/keys";
 import type { Env } from "../env";
@@ -10,6 +11,11 @@ export type VerifyInput = Omit<VerifyRequest, "keyId" | "lease"> & {
   key: string;
   /** When set, the key must belong to this api. */
   apiId?: string;
+  /**
+   * Unkey v2: the root key asking. A key it may not verify (another workspace's, or of an api its
+   * `verify_key` permissions do not cover) is NOT_FOUND, as if it did not exist.
+   */
+  askedBy?: Caller;
 };
 
 type WaitUntil = Pick<ExecutionContext, "waitUntil">;
@@ -33,7 +39,8 @@ export async function verifyKey(env: Env, input: VerifyInput, ctx?: WaitUntil): 
   const ref = await lookupKeyByHash(env.DB, env.KEY_CACHE, hashKey(input.key), ctx);
   if (!ref) return { valid: false, code: "NOT_FOUND" };
   if (input.apiId !== undefined && input.apiId !== ref.apiId) return { valid: false, code: "FORBIDDEN" };
-  const { key: _plaintext, apiId: _apiId, ...asked } = input;
+  if (input.askedBy && !mayVerifyKeysOf(input.askedBy, ref)) return { valid: false, code: "NOT_FOUND" };
+  const { key: _plaintext, apiId: _apiId, askedBy: _askedBy, ...asked } = input;
   const request: VerifyRequest = { ...asked, keyId: ref.keyId };
 
   const local = leases.answer(ref.keyId, request, Date.now());

@@ -21,8 +21,12 @@ export function insertApi(db: D1Database, api: Omit<ApiRow, "ip_allowlist" | "ke
     .bind(api.id, api.workspace_id, api.name, JSON.stringify(api.ipAllowlist), JSON.stringify(api.keyPrefixes), api.created_at, api.verify_max_staleness_ms);
 }
 
-export function setApiStalenessBound(db: D1Database, apiId: string, boundMs: number | null): D1PreparedStatement {
-  return db.prepare("UPDATE apis SET verify_max_staleness_ms = ? WHERE id = ?").bind(boundMs, apiId);
+export type ApiColumns = Partial<Pick<ApiRow, "verify_max_staleness_ms" | "ip_allowlist" | "key_prefixes">>;
+
+/** Updates only the given columns (at least one). */
+export function updateApiColumns(db: D1Database, apiId: string, columns: ApiColumns): D1PreparedStatement {
+  const assignments = Object.keys(columns).map((column) => `${column} = ?`);
+  return db.prepare(`UPDATE apis SET ${assignments.join(", ")} WHERE id = ?`).bind(...Object.values(columns), apiId);
 }
 
 export function softDeleteApi(db: D1Database, apiId: string, now: number) {

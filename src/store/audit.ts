@@ -23,6 +23,7 @@ export type AuditEvent =
   | "permission.create"
   | "permission.delete"
   | "role.create"
+  | "role.permissions.update"
   | "role.delete"
   | "ratelimit.namespace.create"
   | "ratelimit.override.set"

@@ -1,4 +1,4 @@
-import { first } from "./db";
+import { all, first } from "./db";
 import { LruCache } from "./lru";
 
 /**
@@ -73,6 +73,13 @@ async function ignoreFailure(call: () => Promise<unknown>): Promise<void> {
 export async function forgetKeyHash(kv: KVNamespace, hash: string): Promise<void> {
   isolateCache.delete(hash);
   await ignoreFailure(() => kv.delete(kvKey(hash)));
+}
+
+/** Which of these hashes a key already has, in any workspace, deleted keys included: no two keys share a hash. */
+export async function takenKeyHashes(db: D1Database, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await all<{ hash: string }>(db, `SELECT hash FROM keys WHERE hash IN (${hashes.map(() => "?").join(", ")})`, ...hashes);
+  return new Set(rows.map((row) => row.hash));
 }
 
 const kvKey = (hash: string) => `keyhash:${hash}`;

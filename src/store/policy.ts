@@ -40,6 +40,8 @@ export interface KeyPolicy {
   tier: string | null;
   createdAt: number;
   permissions: string[];
+  /** The same permissions' slugs (Unkey v2 names them by slug; a slug defaults to the name). */
+  permissionSlugs: string[];
   roles: string[];
   identity: { id: string; externalId: string; meta: Record<string, unknown>; tier: string | null } | null;
   /** The key's own `ratelimit` field, applied on every verify under the name "default". */
@@ -83,9 +85,9 @@ export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyP
       .bind(keyId),
     db
       .prepare(
-        `SELECT p.name FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
+        `SELECT p.name, p.slug FROM keys_permissions kp JOIN permissions p ON p.id = kp.permission_id WHERE kp.key_id = ?1
        UNION
-       SELECT p.name FROM keys_roles kr
+       SELECT p.name, p.slug FROM keys_roles kr
          JOIN roles_permissions rp ON rp.role_id = kr.role_id
          JOIN permissions p ON p.id = rp.permission_id
         WHERE kr.key_id = ?1
@@ -128,7 +130,8 @@ export async function loadKeyPolicy(db: D1Database, keyId: string): Promise<KeyP
     environment: row.environment,
     tier: row.tier,
     createdAt: row.created_at,
-    permissions: (permissionResult!.results as { name: string }[]).map((p) => p.name),
+    permissions: [...new Set((permissionResult!.results as { name: string }[]).map((p) => p.name))],
+    permissionSlugs: [...new Set((permissionResult!.results as { slug: string }[]).map((p) => p.slug))],
     roles: (roleResult!.results as { name: string }[]).map((r) => r.name),
     identity:
       row.identity_id && row.identity_external_id !== null

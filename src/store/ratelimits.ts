@@ -1,4 +1,4 @@
-import { all, first } from "./db";
+import { all, batch, first } from "./db";
 
 export interface NamespaceRow {
   id: string;
@@ -17,8 +17,18 @@ export interface OverrideRow {
   created_at: number;
 }
 
-/** A namespace of this workspace by id and/or name; another workspace's is indistinguishable from none. */
-export function findNamespace(db: D1Database, workspaceId: string, by: { namespaceId?: string; namespaceName?: string }): Promise<NamespaceRow | null> {
+/**
+ * How a namespace is named: by id and/or by name (Unkey v1), or by one string that is either
+ * (Unkey v2's `namespace`), a name winning over an id that happens to be spelled the same.
+ */
+export interface NamespaceLookup {
+  namespaceId?: string;
+  namespaceName?: string;
+  idOrName?: string;
+}
+
+/** A namespace of this workspace; another workspace's is indistinguishable from none. */
+export function findNamespace(db: D1Database, workspaceId: string, by: NamespaceLookup): Promise<NamespaceRow | null> {
   const filters = ["workspace_id = ?"];
   const params: unknown[] = [workspaceId];
   if (by.namespaceId !== undefined) {
@@ -29,7 +39,14 @@ export function findNamespace(db: D1Database, workspaceId: string, by: { namespa
     filters.push("name = ?");
     params.push(by.namespaceName);
   }
-  return first<NamespaceRow>(db, `SELECT * FROM ratelimit_namespaces WHERE ${filters.join(" AND ")}`, ...params);
+  let order = "";
+  if (by.idOrName !== undefined) {
+    filters.push("(name = ? OR id = ?)");
+    params.push(by.idOrName, by.idOrName);
+    order = "ORDER BY name = ? DESC LIMIT 1";
+    params.push(by.idOrName);
+  }
+  return first<NamespaceRow>(db, `SELECT * FROM ratelimit_namespaces WHERE ${filters.join(" AND ")} ${order}`, ...params);
 }
 
 export function insertNamespace(db: D1Database, row: NamespaceRow): D1PreparedStatement {
@@ -38,32 +55,51 @@ export function insertNamespace(db: D1Database, row: NamespaceRow): D1PreparedSt
     .bind(row.id, row.workspace_id, row.name, row.created_at);
 }
 
+/** Unkey v1 names a namespace to limit in; v2 gives its name or its id. */
+export type NamespaceBy = "name" | "idOrName";
+
+export interface NamespaceWithOverride {
+  namespace_id: string;
+  namespace_name: string;
+  /** The override's columns are null together, when none applies. */
+  override_id: string | null;
+  limit: number | null;
+  duration: number | null;
+}
+
 /**
- * In one read: the namespace, and the override that applies to the identifier. An exact
- * override wins; otherwise the longest wildcard one (`*` matches any run of characters; GLOB's
- * other special characters are escaped so they match only themselves).
+ * In one read: the namespace (by name, or by either name or id, a name first), and the
+ * override that applies to the identifier. An exact override wins; otherwise the longest wildcard
+ * one (`*` matches any run of characters; GLOB's other special characters are escaped so they
+ * match only themselves).
  */
-export function namespaceWithOverride(
+function namespaceWithOverrideStatement(db: D1Database, workspaceId: string, check: { namespace: string; identifier: string }, by: NamespaceBy) {
+  return db
+    .prepare(
+      `SELECT n.id AS namespace_id, n.name AS namespace_name, o.id AS override_id, o."limit" AS "limit", o.duration
+         FROM ratelimit_namespaces n
+         LEFT JOIN ratelimit_overrides o ON o.id = (
+           SELECT id FROM ratelimit_overrides
+            WHERE namespace_id = n.id
+              AND (identifier = ?1 OR (instr(identifier, '*') > 0 AND ?1 GLOB replace(replace(identifier, '[', '[[]'), '?', '[?]')))
+            ORDER BY identifier = ?1 DESC, length(identifier) DESC
+            LIMIT 1)
+        WHERE n.workspace_id = ?2 AND (n.name = ?3 ${by === "idOrName" ? "OR n.id = ?3" : ""})
+        ORDER BY n.name = ?3 DESC
+        LIMIT 1`,
+    )
+    .bind(check.identifier, workspaceId, check.namespace);
+}
+
+/** The namespace and applicable override of each check, in one round trip, in the checks' order. */
+export async function namespacesWithOverrides(
   db: D1Database,
   workspaceId: string,
-  namespaceName: string,
-  identifier: string,
-): Promise<{ namespace_id: string; limit: number | null; duration: number | null } | null> {
-  return first(
-    db,
-    `SELECT n.id AS namespace_id, o."limit" AS "limit", o.duration
-       FROM ratelimit_namespaces n
-       LEFT JOIN ratelimit_overrides o ON o.id = (
-         SELECT id FROM ratelimit_overrides
-          WHERE namespace_id = n.id
-            AND (identifier = ?1 OR (instr(identifier, '*') > 0 AND ?1 GLOB replace(replace(identifier, '[', '[[]'), '?', '[?]')))
-          ORDER BY identifier = ?1 DESC, length(identifier) DESC
-          LIMIT 1)
-      WHERE n.workspace_id = ?2 AND n.name = ?3`,
-    identifier,
-    workspaceId,
-    namespaceName,
-  );
+  checks: { namespace: string; identifier: string }[],
+  by: NamespaceBy,
+): Promise<(NamespaceWithOverride | null)[]> {
+  const results = await batch(db, () => checks.map((check) => namespaceWithOverrideStatement(db, workspaceId, check, by)));
+  return results.map((result) => (result.results[0] as NamespaceWithOverride | undefined) ?? null);
 }
 
 export function findOverride(db: D1Database, namespaceId: string, identifier: string): Promise<OverrideRow | null> {

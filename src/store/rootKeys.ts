@@ -20,12 +20,23 @@ export function insertRootKey(db: D1Database, row: RootKeyRow): D1PreparedStatem
     .bind(row.id, row.workspace_id, row.hash, row.start, row.name, row.permissions, row.expires, row.created_by, row.created_at);
 }
 
-/** The workspace's root keys that are not deleted, oldest first; expired ones included. */
-export function liveRootKeys(db: D1Database, workspaceId: string): Promise<Omit<RootKeyRow, "hash" | "workspace_id">[]> {
+/**
+ * The workspace's root keys that are not deleted, oldest first; expired ones included. With a
+ * page: at most `limit` + 1 of them (one more tells there are more), after the key `after`.
+ */
+export function liveRootKeys(
+  db: D1Database,
+  workspaceId: string,
+  page?: { limit: number; after?: { createdAt: number; id: string } },
+): Promise<Omit<RootKeyRow, "hash" | "workspace_id">[]> {
+  const after = page?.after ? "AND (created_at > ? OR (created_at = ? AND id > ?))" : "";
   return all(
     db,
-    "SELECT id, name, start, permissions, expires, created_by, created_at FROM root_keys WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+    `SELECT id, name, start, permissions, expires, created_by, created_at FROM root_keys
+      WHERE workspace_id = ? AND deleted_at IS NULL ${after} ORDER BY created_at, id ${page ? "LIMIT ?" : ""}`,
     workspaceId,
+    ...(page?.after ? [page.after.createdAt, page.after.createdAt, page.after.id] : []),
+    ...(page ? [page.limit + 1] : []),
   );
 }
 

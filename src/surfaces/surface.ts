@@ -14,13 +14,32 @@ export type ErrorRenderer = (c: Context<AppEnv>, err: KeygateError) => Response;
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
+export type ValidationHook = Hook<unknown, AppEnv, string, unknown>;
+
 /** Turns a zod failure into a 400 that names the field. */
-export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+export const validationHook: ValidationHook = (result) => {
   if (result.success) return;
   const issue = result.error.issues[0];
   const field = issue?.path.length ? issue.path.join(".") : result.target;
   throw badRequest(`${field}: ${issue?.message ?? "invalid"}`);
 };
+
+/** The OpenAPI security scheme of every route that needs a root key. */
+export const ROOT_KEY_SECURITY = "rootKey";
+
+/** Documents the bearer root key that `security: [{ [ROOT_KEY_SECURITY]: [] }]` refers to. */
+export function documentRootKeyAuth(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", ROOT_KEY_SECURITY, {
+    type: "http",
+    scheme: "bearer",
+    description: "A root key: the ROOT_KEY variable, or one made by rootKeys.createRootKey.",
+  });
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
 
 /** Any error, as a KeygateError: the one type each surface knows how to render. */
 export function toKeygateError(err: unknown): KeygateError {
@@ -42,8 +61,8 @@ export function toKeygateError(err: unknown): KeygateError {
  * the most specific surface first: a later surface's middleware on an overlapping pattern
  * (Unkey v1 on /v1/*) never runs for a request an earlier surface answered.
  */
-export function createSurface(renderError: ErrorRenderer, paths: string[]): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export function createSurface(renderError: ErrorRenderer, paths: string[], hook: ValidationHook = validationHook): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: hook });
   app.onError((err, c) => {
     const error = toKeygateError(err);
     if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
@@ -75,6 +94,19 @@ export function refuseOtherMethods(app: OpenAPIHono<AppEnv>): void {
     });
   }
 }
+
+/** What each error status means on the Unkey surfaces, v1 and v2 alike (400 is each version's own). */
+export const ERROR_STATUS_DESCRIPTIONS = {
+  401: "The root key is missing or not valid.",
+  403: "The root key lacks a permission this call needs.",
+  404: "The resource does not exist in this workspace.",
+  409: "The resource already exists.",
+  412: "The resource is in a state that forbids this change.",
+  413: "The body is too large.",
+  429: "Too many requests.",
+  500: "Unexpected failure.",
+  503: "A dependency (D1, KV or a Durable Object) is unavailable; nothing was applied.",
+} as const;
 
 /** A surface's documented error responses: one envelope schema, a description per status. */
 export function errorResponses<Schema extends z.ZodType, const Descriptions extends Record<number, string>>(schema: Schema, descriptions: Descriptions) {

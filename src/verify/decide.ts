@@ -94,7 +94,7 @@ export function checkAccess(policy: KeyPolicy, request: VerifyRequest, now: numb
   if (request.environment !== undefined && policy.environment !== request.environment) return { code: "FORBIDDEN" };
   if (!ipAllowed(policy.ipAllowlists, request.clientIp))
     return request.clientIp === undefined ? { code: "FORBIDDEN", addressUnknown: true } : { code: "FORBIDDEN" };
-  if (request.permissions !== undefined && !evaluatePermissionQuery(request.permissions, new Set(policy.permissions))) {
+  if (request.permissions !== undefined && !evaluatePermissionQuery(request.permissions, new Set([...policy.permissions, ...policy.permissionSlugs]))) {
     return { code: "INSUFFICIENT_PERMISSIONS" };
   }
   return undefined;

@@ -37,3 +37,72 @@ export function evaluatePermissionQuery(query: PermissionQuery, granted: Readonl
   if ("and" in query) return query.and.every((q) => evaluatePermissionQuery(q, granted));
   return query.or.some((q) => evaluatePermissionQuery(q, granted));
 }
+
+/** A query string that does not parse: `position` is the 0-based offset of the offending token. */
+export class PermissionQuerySyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = "PermissionQuerySyntaxError";
+  }
+}
+
+const TOKEN = /\s*(?:(\()|(\))|([^\s()]+))/y;
+
+/**
+ * Parses Unkey v2's permission query string, e.g. `a.read AND (b.write OR admin)`, into the
+ * query tree: AND binds tighter than OR, parentheses group, and any other word is a permission.
+ * Within the same bounds on size and nesting as the tree form.
+ */
+export function parsePermissionQuery(text: string): PermissionQuery {
+  const tokens: { text: string; at: number }[] = [];
+  TOKEN.lastIndex = 0;
+  // Every character is whitespace, a parenthesis or part of a word: only trailing space stops this.
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
+    const token = match[1] ?? match[2] ?? match[3]!;
+    tokens.push({ text: token, at: TOKEN.lastIndex - token.length });
+  }
+  let next = 0;
+  let depth = 0;
+  const peek = () => tokens[next];
+  const unexpected = (token: { text: string; at: number } | undefined, expected: string) =>
+    token
+      ? new PermissionQuerySyntaxError(`unexpected '${token.text}' at position ${token.at}; expected ${expected}`, token.at)
+      : new PermissionQuerySyntaxError(`the query ends early; expected ${expected}`, text.length);
+
+  const group = (operator: "AND" | "OR", operand: () => PermissionQuery): PermissionQuery => {
+    const operands = [operand()];
+    while (peek()?.text === operator) {
+      next++;
+      operands.push(operand());
+    }
+    if (operands.length === 1) return operands[0]!;
+    return operator === "AND" ? { and: operands } : { or: operands };
+  };
+  const either = (): PermissionQuery => group("OR", both);
+  const both = (): PermissionQuery => group("AND", single);
+  const single = (): PermissionQuery => {
+    const token = peek();
+    if (token?.text === "(") {
+      next++;
+      if (++depth > MAX_QUERY_DEPTH) throw new PermissionQuerySyntaxError(`a permission query may nest at most ${MAX_QUERY_DEPTH} levels`, token.at);
+      const inner = either();
+      if (peek()?.text !== ")") throw unexpected(peek(), "')'");
+      next++;
+      depth--;
+      return inner;
+    }
+    if (!token || token.text === ")" || token.text === "AND" || token.text === "OR") throw unexpected(token, "a permission or '('");
+    next++;
+    return token.text;
+  };
+
+  if (tokens.length === 0) throw unexpected(undefined, "a permission");
+  const query = either();
+  if (next < tokens.length) throw unexpected(peek(), "AND, OR or the end of the query");
+  const tooBig = permissionQueryError(query);
+  if (tooBig) throw new PermissionQuerySyntaxError(tooBig, 0);
+  return query;
+}

@@ -33,14 +33,16 @@ export const fuzzParameters: fc.Parameters<unknown> = { numRuns: fuzzRuns, seed:
 export const fuzzTimeout = 30_000 + fuzzRuns * 50;
 
 /** Routes that answer anyone. */
-const OPEN = new Set(["GET /v1/liveness"]);
+const OPEN = new Set(["GET /v1/liveness", "GET /v2/liveness"]);
 /**
  * Unkey-envelope routes that take an API key from the request instead of a root key. Routes
  * with an envelope of their own (the dialects, the gateway) always do.
  */
 const KEY_AUTHENTICATED = new Set(["POST /v1/keys.verifyKey"]);
-/** The Unkey error envelope's component name. */
+/** The Unkey v1 error envelope's component name. */
 export const UNKEY_ENVELOPE = "Error";
+/** Unkey v2's error envelopes: a 400 lists the invalid fields, other errors do not. */
+const UNKEY_V2_ENVELOPES = ["V2Error", "V2BadRequestError"];
 
 export type Kind = "open" | "key" | "management";
 
@@ -54,8 +56,8 @@ export interface Operation {
   kind: Kind;
   parameters: { name: string; in: string; required: boolean; schema: Schema }[];
   body?: Schema;
-  /** The component its 4xx bodies use. */
-  envelope: string;
+  /** The components its 4xx bodies use. */
+  errorEnvelopes: string[];
   responses: Record<string, { content?: { "application/json"?: { schema: Schema } } }>;
 }
 
@@ -76,13 +78,18 @@ export async function loadApi(): Promise<Api> {
   for (const [path, item] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(item)) {
       const name = `${method.toUpperCase()} ${path}`;
-      const envelope = Object.entries<any>(op.responses)
-        .filter(([status]) => status.startsWith("4"))
-        .map(([, response]) => response.content?.["application/json"]?.schema?.$ref as string | undefined)
-        .find(Boolean)
-        ?.replace("#/components/schemas/", "");
-      if (!envelope) throw new Error(`${name} documents no error body`);
-      const kind: Kind = OPEN.has(name) ? "open" : KEY_AUTHENTICATED.has(name) || envelope !== UNKEY_ENVELOPE ? "key" : "management";
+      const errorEnvelopes = [
+        ...new Set(
+          Object.entries<any>(op.responses)
+            .filter(([status]) => status.startsWith("4"))
+            .map(([, response]) => response.content?.["application/json"]?.schema?.$ref as string | undefined)
+            .filter((ref): ref is string => ref !== undefined)
+            .map((ref) => ref.replace("#/components/schemas/", "")),
+        ),
+      ];
+      if (errorEnvelopes.length === 0) throw new Error(`${name} documents no error body`);
+      const unkeyEnvelope = errorEnvelopes.some((envelope) => envelope === UNKEY_ENVELOPE || UNKEY_V2_ENVELOPES.includes(envelope));
+      const kind: Kind = OPEN.has(name) ? "open" : KEY_AUTHENTICATED.has(name) || !unkeyEnvelope ? "key" : "management";
       operations.push({
         name,
         method: method.toUpperCase(),
@@ -90,12 +97,12 @@ export async function loadApi(): Promise<Api> {
         kind,
         parameters: op.parameters ?? [],
         body: op.requestBody?.content?.["application/json"]?.schema,
-        envelope,
+        errorEnvelopes,
         responses: op.responses,
       });
     }
   }
-  return { operations, envelopes: new Set(operations.map((op) => op.envelope)), schemas, resolve };
+  return { operations, envelopes: new Set(operations.flatMap((op) => op.errorEnvelopes)), schemas, resolve };
 }
 
 export class FuzzRequest {
@@ -328,8 +335,8 @@ export function mismatch(api: Api, value: unknown, schema: Schema, at = "body"):
   return undefined;
 }
 
-/** The machine-readable code of an error body, in whichever envelope it came. */
-const errorCode = (body: any): unknown => body?.error?.code ?? body?.code;
+/** The machine-readable code of an error body, in whichever envelope it came (v2's is its `type`). */
+const errorCode = (body: any): unknown => body?.error?.code ?? body?.code ?? body?.error?.type;
 
 /**
  * What must hold for any request, however hostile: an answer below 500 with a request id; an
@@ -350,7 +357,7 @@ export function expectSound(api: Api, op: Operation | undefined, request: FuzzRe
     if (reply.json === undefined) fail("an error without a JSON body");
     const code = errorCode(reply.json);
     if (typeof code !== "string" || code === "") fail("an error without a machine-readable code");
-    const envelopes = !documented ? [...api.envelopes] : [op.envelope];
+    const envelopes = !documented ? [...api.envelopes] : op.errorEnvelopes;
     const mismatches = envelopes.map((envelope) => mismatch(api, reply.json, { $ref: `#/components/schemas/${envelope}` }));
     if (!mismatches.includes(undefined)) fail(`the error body is not in the ${envelopes.join(" or ")} envelope: ${mismatches.join("; ")}`);
     return;
@@ -365,11 +372,14 @@ export function expectSound(api: Api, op: Operation | undefined, request: FuzzRe
   }
 }
 
+/** A 401's code: v1's, or v2's `type`. */
+const UNAUTHORIZED_CODES = ["UNAUTHORIZED", "docs/errors.md#unauthorized"];
+
 /** A management request is refused before anything else when its root key is not one. */
 export function expectUnauthorized(request: FuzzRequest, reply: Reply): void {
   // The body limit is enforced for every route before authentication.
   if (reply.status === 413 && request.bodyBytes() > MAX_BODY_BYTES) return;
-  if (reply.status !== 401 || reply.json?.error?.code !== "UNAUTHORIZED") {
+  if (reply.status !== 401 || !UNAUTHORIZED_CODES.includes(errorCode(reply.json) as string)) {
     throw new Error(
       `expected 401 UNAUTHORIZED, got ${reply.status} ${reply.text.slice(0, 300)}\n` +
         "  (a route that takes no root key belongs in OPEN or KEY_AUTHENTICATED in test/helpers/fuzz.ts)",

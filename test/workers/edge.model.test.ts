@@ -48,6 +48,7 @@ function policyOf(enabled: boolean, creditsVersion: number, creditsSetTo: number
     tier: null,
     createdAt: 0,
     permissions: [],
+    permissionSlugs: [],
     roles: [],
     identity: null,
     ratelimit: LIMIT,

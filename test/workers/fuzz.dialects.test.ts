@@ -23,7 +23,7 @@ let keys: FuzzKeys;
 
 beforeAll(async () => {
   api = await loadApi();
-  dialects = new Map(api.operations.filter((op) => op.kind === "key" && op.envelope !== UNKEY_ENVELOPE).map((op) => [op.name, op]));
+  dialects = new Map(api.operations.filter((op) => op.kind === "key" && !op.errorEnvelopes.includes(UNKEY_ENVELOPE)).map((op) => [op.name, op]));
   keys = await issueKeys();
 });
 

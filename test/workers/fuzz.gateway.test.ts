@@ -40,7 +40,7 @@ const gateway: Operation = {
   path: "/v1/gateway/{apiId}",
   kind: "key",
   parameters: [],
-  envelope: GATEWAY_ERROR,
+  errorEnvelopes: [GATEWAY_ERROR],
   responses: Object.fromEntries([200, 400, 401, 403, 413, 429].map((status) => [status, {}])),
 };
 

@@ -4,11 +4,23 @@ import type { Env } from "../../env";
 import type { RbacRef } from "../../schemas";
 import { auditStatement } from "../../store/audit";
 import { batch } from "../../store/db";
-import { linkToKey, type RbacRow, type RbacTable, unlinkAllFromKey, unlinkFromKey } from "../../store/rbac";
+import {
+  findRbac,
+  linkToKey,
+  type PermissionRow,
+  permissionRowsOfKey,
+  type RbacRow,
+  type RbacTable,
+  type RoleRow,
+  roleRowsOfKey,
+  unlinkAllFromKey,
+  unlinkFromKey,
+} from "../../store/rbac";
 import {
   authorizeAddingToKey,
   authorizeRemovingFromKey,
   authorizeReplacingOnKey,
+  authorizeSeeingOnKey,
   conflictOnTakenName,
   createdAuditEntries,
   type Resolved,
@@ -43,6 +55,31 @@ export async function setOnKey(env: Env, caller: Caller, table: RbacTable, keyId
     ...linkToKey(env.DB, table, key.id, ids(resolved)),
   ]);
   return resolved.rows;
+}
+
+/** The permissions a key holds directly, with slugs and descriptions (Unkey v2 answers each change of them with these). */
+export async function permissionsOfKey(env: Env, caller: Caller, keyId: string): Promise<PermissionRow[]> {
+  authorizeSeeingOnKey(caller, "permissions");
+  const key = await requireKey(env, caller, keyId);
+  return permissionRowsOfKey(env.DB, key.id);
+}
+
+/** The roles a key holds, with descriptions (Unkey v2 answers each change of them with these). */
+export async function rolesOfKey(env: Env, caller: Caller, keyId: string): Promise<RoleRow[]> {
+  authorizeSeeingOnKey(caller, "roles");
+  const key = await requireKey(env, caller, keyId);
+  return roleRowsOfKey(env.DB, key.id);
+}
+
+/**
+ * References to permissions or roles named by name or by id, as Unkey v2 lets keys.removePermissions
+ * name them: a value that is the name of one is that one, even if it also looks like an id.
+ */
+export async function refsByNameOrId(env: Env, caller: Caller, table: RbacTable, values: string[]): Promise<RbacRef[]> {
+  const found = await findRbac(env.DB, table, caller.workspaceId, values, values);
+  const names = new Set(found.map((row) => row.name));
+  const ids = new Set(found.map((row) => row.id));
+  return values.map((value) => (!names.has(value) && ids.has(value) ? { id: value } : { name: value }));
 }
 
 /** Creates what resolved as missing, changes the links and audits both; the key's very next verify sees it. */

@@ -1,6 +1,5 @@
-import { createSurface, refuseOtherMethods } from "../surface";
+import { createSurface, documentRootKeyAuth, refuseOtherMethods } from "../surface";
 import { unkeyError } from "./envelope";
-import { ROOT_KEY_SECURITY } from "./route";
 import * as analyticsGetVerifications from "./routes/v1_analytics_getVerifications";
 import * as apisCreateApi from "./routes/v1_apis_createApi";
 import * as apisDeleteApi from "./routes/v1_apis_deleteApi";
@@ -104,10 +103,6 @@ const routes = [
 
 /** Unkey's v1 HTTP API: every /v1 path no other surface answers, in Unkey's error envelope. */
 export const unkeyV1 = createSurface(unkeyError, ["/v1/*"]);
-unkeyV1.openAPIRegistry.registerComponent("securitySchemes", ROOT_KEY_SECURITY, {
-  type: "http",
-  scheme: "bearer",
-  description: "A root key: the ROOT_KEY variable, or one made by rootKeys.createRootKey.",
-});
+documentRootKeyAuth(unkeyV1);
 for (const route of routes) route.register(unkeyV1);
 refuseOtherMethods(unkeyV1);

@@ -2,10 +2,8 @@ import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-op
 import type { Caller } from "../../auth/caller";
 import { requireRootKey } from "../../auth/rootKey";
 import type { AppEnv, Env } from "../../env";
+import { ROOT_KEY_SECURITY } from "../surface";
 import { jsonBody, jsonResponse } from "./schemas";
-
-/** The OpenAPI security scheme of every management route. */
-export const ROOT_KEY_SECURITY = "rootKey";
 
 /**
  * A management route: a root key is required (401 without one, before the body is read), the

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { meta, namedLimit, refillInterval } from "../../schemas";
-import { errorResponses } from "../surface";
+import { ERROR_STATUS_DESCRIPTIONS, errorResponses } from "../surface";
 
 /** Unkey v1's envelopes and the shapes only its routes answer with. */
 
@@ -18,21 +18,10 @@ const errorBody = z
 /** The error statuses every Unkey-style route may answer. */
 export const unkeyErrorResponses = errorResponses(errorBody, {
   400: "The request is malformed; `message` names the field.",
-  401: "The root key is missing or not valid.",
-  403: "The root key lacks a permission this call needs.",
-  404: "The resource does not exist in this workspace.",
-  409: "The resource already exists.",
-  412: "The resource is in a state that forbids this change.",
-  413: "The body is too large.",
-  429: "Too many requests.",
-  500: "Unexpected failure.",
-  503: "A dependency (D1, KV or a Durable Object) is unavailable; nothing was applied.",
+  ...ERROR_STATUS_DESCRIPTIONS,
 });
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
+export { jsonBody } from "../surface";
 
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   200: { description, content: { "application/json": { schema } } },

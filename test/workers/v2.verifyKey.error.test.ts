@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { call, createApi, createKey, post } from "../helpers/harness";
+
+/** A 400 in v2's envelope, answering the location of each invalid field. */
+async function badRequest(body: unknown) {
+  const res = await post("/v2/keys.verifyKey", body);
+  expect(res.status).toBe(400);
+  expect(res.body).toMatchObject({
+    meta: { requestId: expect.stringMatching(/^req_/) },
+    error: { title: "Bad Request", status: 400, type: "docs/errors.md#bad_request", detail: expect.any(String) },
+  });
+  return res.body.error.errors.map((error: { location: string }) => error.location);
+}
+
+describe("v2 keys.verifyKey errors", () => {
+  it("names each invalid field by its location in the body", async () => {
+    expect(await badRequest({})).toEqual(["body.key"]);
+    expect(await badRequest({ key: "k", credits: { cost: -1 }, ratelimits: [{ name: "" }] })).toEqual(["body.credits.cost", "body.ratelimits[0].name"]);
+    expect(await badRequest({ key: "k", apiId: "api_x" })).toEqual(["body"]);
+  });
+
+  it("refuses a permission query that does not parse, pointing at body.permissions", async () => {
+    const { key } = await createKey(await createApi());
+    for (const permissions of ["a AND", "AND a", "(a OR b", "a b", "a OR )", "((((((((((((((((((a))))))))))))))))))"]) {
+      expect(await badRequest({ key, permissions })).toEqual(["body.permissions"]);
+    }
+  });
+
+  it("refuses a named limit the key and its identity do not have, and charges nothing", async () => {
+    const { key } = await createKey(await createApi(), { remaining: 3 });
+    const res = await post("/v2/keys.verifyKey", { key, ratelimits: [{ name: "missing" }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.detail).toContain('no limit named "missing"');
+    expect((await post("/v2/keys.verifyKey", { key })).body.data).toMatchObject({ valid: true, credits: 2 });
+  });
+
+  it("answers a wrong method and an unknown operation in the v2 envelope", async () => {
+    const wrongMethod = await call("GET", "/v2/keys.verifyKey");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(wrongMethod.body).toMatchObject({ meta: { requestId: expect.any(String) }, error: { status: 405, title: "Method Not Allowed" } });
+    const unknown = await post("/v2/keys.noSuchOperation", {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ meta: { requestId: expect.any(String) }, error: { status: 404, title: "Not Found" } });
+  });
+});
