@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { KeygateError } from "./errors";
 import { newId } from "./ids";
+import { operatorConsole } from "./surfaces/console";
 import { gateway } from "./surfaces/gateway";
 import { kirim } from "./surfaces/kirim";
 import { kombo } from "./surfaces/kombo";
@@ -24,6 +25,7 @@ export function createApp() {
     await next();
   });
 
+  app.route("/", operatorConsole);
   for (const surface of [kombo, konpro, kirim, gateway, unkeyV1, unkeyV2]) app.route("/", surface);
 
   app.doc31("/openapi.json", {

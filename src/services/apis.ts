@@ -1,10 +1,11 @@
 import { apiPermission, authorize, type Caller } from "../auth/caller";
+import { grants } from "../auth/permissions";
 import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
-import { badRequest, notFound } from "../errors";
+import { badRequest, KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateApiInput } from "../schemas";
-import { type ApiColumns, type ApiRow, findApi, insertApi, liveKeysOfApiStatement, softDeleteApi, updateApiColumns } from "../store/apis";
+import { type ApiColumns, type ApiRow, findApi, insertApi, listApiRows, liveKeysOfApiStatement, softDeleteApi, updateApiColumns } from "../store/apis";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
 import { invalidAllowlistEntries } from "../verify/ipAllowlist";
@@ -31,6 +32,28 @@ export async function createApi(env: Env, caller: Caller, input: CreateApiInput)
 export async function getApi(env: Env, caller: Caller, apiId: string) {
   authorize(caller, ...apiPermission(apiId, "read_api"));
   return renderApi(await requireApi(env, caller, apiId));
+}
+
+/**
+ * A page of the workspace's apis, only those the caller may read (`api.*.read_api`, or
+ * `api.<apiId>.read_api` for each one), so a page may hold fewer than `limit`; follow `cursor`.
+ */
+export async function listApis(env: Env, caller: Caller, page: { limit: number; cursor?: string }) {
+  if (!mayReadSomeApi(caller.permissions)) {
+    throw new KeygateError("INSUFFICIENT_PERMISSIONS", "This root key needs the permission api.*.read_api or api.<apiId>.read_api.");
+  }
+  const rows = await listApiRows(env.DB, caller.workspaceId, page);
+  const scanned = rows.slice(0, page.limit);
+  const readable = scanned.filter((api) => apiPermission(api.id, "read_api").some((permission) => grants(caller.permissions, permission)));
+  return {
+    apis: readable.map(renderApi),
+    cursor: rows.length > page.limit ? scanned[scanned.length - 1]!.id : undefined,
+  };
+}
+
+/** True when the permissions grant reading every api or at least one named api. */
+function mayReadSomeApi(permissions: string[]): boolean {
+  return grants(permissions, "api.*.read_api") || permissions.some((permission) => /^api\.[^.]+\.read_api$/.test(permission));
 }
 
 function renderApi(api: ApiRow) {

@@ -8,7 +8,7 @@ import { newId } from "../ids";
 import type { CreateRootKeyInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch, parseJson } from "../store/db";
-import { findLiveRootKey, insertRootKey, liveRootKeys, softDeleteRootKey } from "../store/rootKeys";
+import { findLiveRootKey, insertRootKey, liveRootKeys, rootKeyName, softDeleteRootKey } from "../store/rootKeys";
 import { findWorkspaceName, insertWorkspace, workspaceExists } from "../store/workspaces";
 
 const ROOT_KEY_PREFIX = "kg_root";
@@ -104,6 +104,21 @@ function rootKeyOfCursor(cursor: string): { createdAt: number; id: string } {
   const match = /^(\d+):(\S+)$/.exec(cursor);
   if (!match) throw badRequest("cursor: not a cursor this endpoint returned");
   return { createdAt: Number(match[1]), id: match[2]! };
+}
+
+/**
+ * The root key making the call, as it authenticated: any valid root key may ask about itself, so a
+ * client (the console) can offer only what its permissions allow.
+ */
+export async function describeCallerRootKey(env: Env, caller: Caller) {
+  const name = caller.rootKeyId === BOOTSTRAP_ROOT_KEY_ID ? null : await rootKeyName(env.DB, caller.rootKeyId);
+  return {
+    id: caller.rootKeyId,
+    name: name ?? undefined,
+    workspaceId: caller.workspaceId,
+    permissions: caller.permissions,
+    expires: caller.rootKeyExpires ?? undefined,
+  };
 }
 
 /**

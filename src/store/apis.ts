@@ -1,4 +1,4 @@
-import { first } from "./db";
+import { all, first } from "./db";
 
 export interface ApiRow {
   id: string;
@@ -13,6 +13,17 @@ export interface ApiRow {
 /** A live api of this workspace; another workspace's api is indistinguishable from none. */
 export function findApi(db: D1Database, workspaceId: string, apiId: string): Promise<ApiRow | null> {
   return first<ApiRow>(db, "SELECT * FROM apis WHERE id = ? AND workspace_id = ? AND deleted_at IS NULL", apiId, workspaceId);
+}
+
+/** A page of the workspace's live apis in id order, one row more than `limit` when there is more. */
+export function listApiRows(db: D1Database, workspaceId: string, page: { limit: number; cursor?: string }): Promise<ApiRow[]> {
+  return all<ApiRow>(
+    db,
+    `SELECT * FROM apis WHERE workspace_id = ? AND deleted_at IS NULL ${page.cursor === undefined ? "" : "AND id > ?"} ORDER BY id LIMIT ?`,
+    workspaceId,
+    ...(page.cursor === undefined ? [] : [page.cursor]),
+    page.limit + 1,
+  );
 }
 
 export function insertApi(db: D1Database, api: Omit<ApiRow, "ip_allowlist" | "key_prefixes"> & { ipAllowlist: string[]; keyPrefixes: Record<string, string> }) {

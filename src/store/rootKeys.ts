@@ -48,6 +48,12 @@ export function softDeleteRootKey(db: D1Database, keyId: string, now: number): D
   return db.prepare("UPDATE root_keys SET deleted_at = ? WHERE id = ?").bind(now, keyId);
 }
 
+/** A root key's name, null when it has none (or is gone). */
+export async function rootKeyName(db: D1Database, keyId: string): Promise<string | null> {
+  const row = await first<{ name: string | null }>(db, "SELECT name FROM root_keys WHERE id = ?", keyId);
+  return row?.name ?? null;
+}
+
 /** The live root key with this hash, for authenticating a call; an expired one is still returned. */
 export function rootKeyByHash(db: D1Database, hash: string) {
   return first<Pick<RootKeyRow, "id" | "workspace_id" | "permissions" | "expires">>(

@@ -4,6 +4,7 @@ import * as analyticsGetVerifications from "./routes/v1_analytics_getVerificatio
 import * as apisCreateApi from "./routes/v1_apis_createApi";
 import * as apisDeleteApi from "./routes/v1_apis_deleteApi";
 import * as apisGetApi from "./routes/v1_apis_getApi";
+import * as apisListApis from "./routes/v1_apis_listApis";
 import * as apisListKeys from "./routes/v1_apis_listKeys";
 import * as apisUpdateApi from "./routes/v1_apis_updateApi";
 import * as auditListLogs from "./routes/v1_audit_listLogs";
@@ -47,6 +48,7 @@ import * as ratelimitsSetOverride from "./routes/v1_ratelimits_setOverride";
 import * as rootKeysCreateRootKey from "./routes/v1_rootKeys_createRootKey";
 import * as rootKeysDeleteRootKey from "./routes/v1_rootKeys_deleteRootKey";
 import * as rootKeysListRootKeys from "./routes/v1_rootKeys_listRootKeys";
+import * as rootKeysWhoami from "./routes/v1_rootKeys_whoami";
 import * as workspacesCreateWorkspace from "./routes/v1_workspaces_createWorkspace";
 
 /** One file per endpoint; each registers its own route and schema. */
@@ -54,6 +56,7 @@ const routes = [
   liveness,
   apisCreateApi,
   apisGetApi,
+  apisListApis,
   apisUpdateApi,
   apisDeleteApi,
   apisListKeys,
@@ -70,6 +73,7 @@ const routes = [
   rootKeysCreateRootKey,
   rootKeysListRootKeys,
   rootKeysDeleteRootKey,
+  rootKeysWhoami,
   auditListLogs,
   permissionsCreatePermission,
   permissionsGetPermission,

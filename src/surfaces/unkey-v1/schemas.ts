@@ -45,6 +45,7 @@ export const keySchema = z
     meta: meta.optional(),
     createdAt: z.number(),
     updatedAt: z.number().optional(),
+    lastUsedAt: z.number().optional().openapi({ description: "When the key was last verified; counted with its verifications, so up to ~10 s late." }),
     expires: z.number().optional(),
     remaining: z.number().optional(),
     refill: z
