@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { call, createApi, post } from "../helpers/harness";
 import { uniqueName } from "../helpers/rootKeys";
-
-const requestId = expect.stringMatching(/^req_/);
-
-/** A 400 in v2's envelope; answers the location of each invalid field. */
-async function invalidFields(operation: string, body: unknown): Promise<string[]> {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body).toEqual({
-    meta: { requestId },
-    error: { title: "Bad Request", status: 400, type: "docs/errors.md#bad_request", detail: expect.any(String), errors: expect.any(Array) },
-  });
-  return res.body.error.errors.map((error: { location: string }) => error.location);
-}
+import { expectV2Error, invalidFields } from "../helpers/unkeyV2Sdk";
 
 /** A 404 in v2's envelope. */
-async function notFound(operation: string, body: unknown) {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status).toBe(404);
-  expect(res.body).toEqual({
-    meta: { requestId },
-    error: { title: "Not Found", status: 404, type: "docs/errors.md#not_found", detail: expect.stringContaining("not found") },
-  });
-}
+const notFound = async (operation: string, body: unknown) =>
+  expectV2Error(await post(`/v2/${operation}`, body), 404, { code: "not_found", detail: "not found" });
 
 describe("v2 apis errors", () => {
   it("names each missing or mistyped field by its location", async () => {

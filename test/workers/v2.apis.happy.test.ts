@@ -7,17 +7,9 @@ import {
 import { describe, expect, it } from "vitest";
 import { createApi, createKey, get, post, verify } from "../helpers/harness";
 import { auditEventsOf, uniqueName } from "../helpers/rootKeys";
+import { v2 } from "../helpers/unkeyV2Sdk";
 
 const requestId = expect.stringMatching(/^req_/);
-
-/** A v2 call that must succeed, and parse as the SDK's answer does. */
-async function v2<T>(operation: string, body: unknown, schema: { parse(value: unknown): unknown }, rootKey?: string): Promise<T> {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body.meta).toEqual({ requestId });
-  schema.parse(res.body);
-  return res.body;
-}
 
 const from = (ip: string) => ({ "cf-connecting-ip": ip });
 

@@ -2,24 +2,13 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApi, createKey, post } from "../helpers/harness";
 import { otherWorkspaceRootKey, rootKeyWith, uniqueName } from "../helpers/rootKeys";
+import { forbidden } from "../helpers/unkeyV2Sdk";
 
 const operations = ["apis.createApi", "apis.getApi", "apis.listKeys", "apis.updateApi", "apis.deleteApi"];
 
 const apiNamed = (name: string) => env.DB.prepare("SELECT id FROM apis WHERE name = ?").bind(name).first();
 const isLive = async (apiId: string) =>
   (await env.DB.prepare("SELECT deleted_at FROM apis WHERE id = ?").bind(apiId).first<{ deleted_at: number | null }>())?.deleted_at === null;
-
-/** A 403 in v2's envelope naming the permission the call needs. */
-async function forbidden(operation: string, body: unknown, rootKey: string, permission: string) {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status).toBe(403);
-  expect(res.body.error).toEqual({
-    title: "Forbidden",
-    status: 403,
-    type: "docs/errors.md#insufficient_permissions",
-    detail: expect.stringContaining(permission),
-  });
-}
 
 describe("v2 apis security", () => {
   it("needs a valid root key for every operation", async () => {

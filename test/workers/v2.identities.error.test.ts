@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { post } from "../helpers/harness";
 import { uniqueName } from "../helpers/rootKeys";
+import { invalidFields } from "../helpers/unkeyV2Sdk";
 
 const requestId = expect.stringMatching(/^req_/);
-
-/** A 400 in v2's envelope; answers the location of each invalid field. */
-async function invalidFields(operation: string, body: unknown): Promise<string[]> {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body).toEqual({
-    meta: { requestId },
-    error: { title: "Bad Request", status: 400, type: "docs/errors.md#bad_request", detail: expect.any(String), errors: expect.any(Array) },
-  });
-  return res.body.error.errors.map((error: { location: string }) => error.location);
-}
 
 const limit = (overrides: Record<string, unknown> = {}) => ({ name: "requests", limit: 10, duration: 1000, autoApply: false, ...overrides });
 

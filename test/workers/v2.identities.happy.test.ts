@@ -8,18 +8,10 @@ import {
 import { describe, expect, it } from "vitest";
 import { apiWithKey, get, post } from "../helpers/harness";
 import { auditEventsOf, otherWorkspaceRootKey, uniqueName } from "../helpers/rootKeys";
+import { v2 } from "../helpers/unkeyV2Sdk";
 
 const requestId = expect.stringMatching(/^req_/);
 const limitId = expect.stringMatching(/^rl_/);
-
-/** A v2 call that must succeed, and parse as the SDK's answer does. */
-async function v2<T = any>(operation: string, body: unknown, schema: { parse(value: unknown): unknown }, rootKey?: string): Promise<T> {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body.meta).toEqual({ requestId });
-  schema.parse(res.body);
-  return res.body;
-}
 
 async function createIdentity(body: Record<string, unknown>, rootKey?: string): Promise<string> {
   const res = await v2("identities.createIdentity", body, V2IdentitiesCreateIdentityResponseBody$inboundSchema, rootKey);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { post } from "../helpers/harness";
 import { otherWorkspaceRootKey, rootKeyWith, uniqueName } from "../helpers/rootKeys";
+import { forbidden } from "../helpers/unkeyV2Sdk";
 
 const operations = [
   "identities.createIdentity",
@@ -15,18 +16,6 @@ const identityOf = (externalId: string) =>
   env.DB.prepare("SELECT id, meta, deleted_at FROM identities WHERE external_id = ?")
     .bind(externalId)
     .first<{ id: string; meta: string; deleted_at: number | null }>();
-
-/** A 403 in v2's envelope naming the permission the call needs. */
-async function forbidden(operation: string, body: unknown, rootKey: string, permission: string) {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status, operation).toBe(403);
-  expect(res.body.error).toEqual({
-    title: "Forbidden",
-    status: 403,
-    type: "docs/errors.md#insufficient_permissions",
-    detail: expect.stringContaining(permission),
-  });
-}
 
 describe("v2 identities security", () => {
   it("needs a valid root key for every operation", async () => {

@@ -3,48 +3,34 @@ import { describe, expect, it } from "vitest";
 import { hashKey } from "../../src/crypto/keys";
 import { apiWithKey, type CallResult, call, createApi, get, post, verify } from "../helpers/harness";
 import { auditEventsOf, uniqueName } from "../helpers/rootKeys";
-import { errorLocations, expectV2Error, unkeyV2 } from "../helpers/unkeyV2Sdk";
+import { expectV2Error, invalidFields, unkeyV2 } from "../helpers/unkeyV2Sdk";
 
-/** A 412 in v2's envelope. */
-function expectPreconditionFailed(res: CallResult): void {
-  expect(res.status).toBe(412);
-  expect(res.body).toEqual({
-    meta: { requestId: expect.stringMatching(/^req_/) },
-    error: { title: "Precondition Failed", detail: expect.stringContaining("revoked"), status: 412, type: "docs/errors.md#precondition_failed" },
-  });
-}
-
-/** A 400 in v2's envelope; answers the location of each invalid field. */
-async function badRequest(operation: string, body: unknown): Promise<string[]> {
-  const res = await post(`/v2/${operation}`, body);
-  expectV2Error(res, 400);
-  expect(res.body.error.type).toBe("docs/errors.md#bad_request");
-  return errorLocations(res);
-}
+/** A 412 in v2's envelope, over a revoked key. */
+const expectPreconditionFailed = (res: CallResult) => expectV2Error(res, 412, { code: "precondition_failed", detail: "revoked" });
 
 describe("v2 keys.createKey errors", () => {
   it("names each invalid field by its location in the body", async () => {
     const apiId = await createApi();
-    expect(await badRequest("keys.createKey", {})).toEqual(["body.apiId"]);
-    expect(await badRequest("keys.createKey", { apiId, byteLength: 8, prefix: "has space" })).toEqual(["body.prefix", "body.byteLength"]);
-    expect(await badRequest("keys.createKey", { apiId, credits: null })).toEqual(["body.credits"]);
-    expect(await badRequest("keys.createKey", { apiId, credits: { remaining: -1 } })).toEqual(["body.credits.remaining"]);
-    expect(await badRequest("keys.createKey", { apiId, credits: { refill: { interval: "daily", amount: 1 } } })).toEqual(["body.credits.remaining"]);
-    expect(await badRequest("keys.createKey", { apiId, credits: { remaining: null, refill: { interval: "daily", amount: 1 } } })).toEqual([
+    expect(await invalidFields("keys.createKey", {})).toEqual(["body.apiId"]);
+    expect(await invalidFields("keys.createKey", { apiId, byteLength: 8, prefix: "has space" })).toEqual(["body.prefix", "body.byteLength"]);
+    expect(await invalidFields("keys.createKey", { apiId, credits: null })).toEqual(["body.credits"]);
+    expect(await invalidFields("keys.createKey", { apiId, credits: { remaining: -1 } })).toEqual(["body.credits.remaining"]);
+    expect(await invalidFields("keys.createKey", { apiId, credits: { refill: { interval: "daily", amount: 1 } } })).toEqual(["body.credits.remaining"]);
+    expect(await invalidFields("keys.createKey", { apiId, credits: { remaining: null, refill: { interval: "daily", amount: 1 } } })).toEqual([
       "body.credits.refill",
     ]);
-    expect(await badRequest("keys.createKey", { apiId, credits: { remaining: 1, refill: { interval: "daily", amount: 1, refillDay: 3 } } })).toEqual([
+    expect(await invalidFields("keys.createKey", { apiId, credits: { remaining: 1, refill: { interval: "daily", amount: 1, refillDay: 3 } } })).toEqual([
       "body.credits.refill.refillDay",
     ]);
-    expect(await badRequest("keys.createKey", { apiId, credits: { remaining: 1, refill: { interval: "weekly", amount: 1 } } })).toEqual([
+    expect(await invalidFields("keys.createKey", { apiId, credits: { remaining: 1, refill: { interval: "weekly", amount: 1 } } })).toEqual([
       "body.credits.refill.interval",
     ]);
     const limit = { name: "a", limit: 1, duration: 1000 };
-    expect(await badRequest("keys.createKey", { apiId, ratelimits: [limit, limit] })).toEqual(["body.ratelimits[1].name"]);
-    expect(await badRequest("keys.createKey", { apiId, ratelimits: [{ ...limit, duration: 10 }] })).toEqual(["body.ratelimits[0].duration"]);
-    expect(await badRequest("keys.createKey", { apiId, expires: Date.now() - 1000 })).toEqual(["body.expires"]);
-    expect(await badRequest("keys.createKey", { apiId, roles: "admin" })).toEqual(["body.roles"]);
-    expect(await badRequest("keys.createKey", { apiId, ownerId: "v1 only" })).toEqual(["body"]);
+    expect(await invalidFields("keys.createKey", { apiId, ratelimits: [limit, limit] })).toEqual(["body.ratelimits[1].name"]);
+    expect(await invalidFields("keys.createKey", { apiId, ratelimits: [{ ...limit, duration: 10 }] })).toEqual(["body.ratelimits[0].duration"]);
+    expect(await invalidFields("keys.createKey", { apiId, expires: Date.now() - 1000 })).toEqual(["body.expires"]);
+    expect(await invalidFields("keys.createKey", { apiId, roles: "admin" })).toEqual(["body.roles"]);
+    expect(await invalidFields("keys.createKey", { apiId, ownerId: "v1 only" })).toEqual(["body"]);
   });
 
   it("refuses a recoverable key: Keygate stores only the key's hash", async () => {
@@ -74,10 +60,10 @@ describe("v2 keys reads: errors", () => {
   });
 
   it("names the invalid fields of getKey and whoami", async () => {
-    expect(await badRequest("keys.getKey", {})).toEqual(["body.keyId"]);
-    expect(await badRequest("keys.getKey", { keyId: "key_x", decrypt: "yes" })).toEqual(["body.decrypt"]);
-    expect(await badRequest("keys.whoami", { key: "" })).toEqual(["body.key"]);
-    expect(await badRequest("keys.whoami", { key: "x".repeat(2000) })).toEqual(["body.key"]);
+    expect(await invalidFields("keys.getKey", {})).toEqual(["body.keyId"]);
+    expect(await invalidFields("keys.getKey", { keyId: "key_x", decrypt: "yes" })).toEqual(["body.decrypt"]);
+    expect(await invalidFields("keys.whoami", { key: "" })).toEqual(["body.key"]);
+    expect(await invalidFields("keys.whoami", { key: "x".repeat(2000) })).toEqual(["body.key"]);
   });
 
   it("answers a malformed body, a wrong method and a wrong content type in the v2 envelope", async () => {
@@ -92,14 +78,14 @@ describe("v2 keys reads: errors", () => {
 describe("v2 keys.updateKey errors", () => {
   it("names each invalid field, and changes nothing", async () => {
     const { keyId } = await apiWithKey({ name: "kept" });
-    expect(await badRequest("keys.updateKey", { name: "x" })).toEqual(["body.keyId"]);
-    expect(await badRequest("keys.updateKey", { keyId, name: "" })).toEqual(["body.name"]);
-    expect(await badRequest("keys.updateKey", { keyId, expires: Date.now() - 1 })).toEqual(["body.expires"]);
-    expect(await badRequest("keys.updateKey", { keyId, credits: { remaining: null, refill: { interval: "daily", amount: 5 } } })).toEqual([
+    expect(await invalidFields("keys.updateKey", { name: "x" })).toEqual(["body.keyId"]);
+    expect(await invalidFields("keys.updateKey", { keyId, name: "" })).toEqual(["body.name"]);
+    expect(await invalidFields("keys.updateKey", { keyId, expires: Date.now() - 1 })).toEqual(["body.expires"]);
+    expect(await invalidFields("keys.updateKey", { keyId, credits: { remaining: null, refill: { interval: "daily", amount: 5 } } })).toEqual([
       "body.credits.refill",
     ]);
-    expect(await badRequest("keys.updateKey", { keyId, enabled: null })).toEqual(["body.enabled"]);
-    expect(await badRequest("keys.updateKey", { keyId, ratelimits: [{ name: "x", limit: 0, duration: 1000 }] })).toEqual(["body.ratelimits[0].limit"]);
+    expect(await invalidFields("keys.updateKey", { keyId, enabled: null })).toEqual(["body.enabled"]);
+    expect(await invalidFields("keys.updateKey", { keyId, ratelimits: [{ name: "x", limit: 0, duration: 1000 }] })).toEqual(["body.ratelimits[0].limit"]);
     expect((await post("/v2/keys.getKey", { keyId })).body.data.name).toBe("kept");
     expect(await auditEventsOf(keyId)).toEqual(["key.create"]);
   });
@@ -129,11 +115,11 @@ describe("v2 keys.updateKey errors", () => {
 describe("v2 keys.updateCredits errors", () => {
   it("needs a value to increment or decrement, and a known operation", async () => {
     const { keyId } = await apiWithKey({ remaining: 5 });
-    expect(await badRequest("keys.updateCredits", { keyId, operation: "increment" })).toEqual(["body.value"]);
-    expect(await badRequest("keys.updateCredits", { keyId, operation: "decrement", value: null })).toEqual(["body.value"]);
-    expect(await badRequest("keys.updateCredits", { keyId, operation: "multiply", value: 2 })).toEqual(["body.operation"]);
-    expect(await badRequest("keys.updateCredits", { keyId, operation: "set", value: -1 })).toEqual(["body.value"]);
-    expect(await badRequest("keys.updateCredits", { keyId, operation: "set", value: 1.5 })).toEqual(["body.value"]);
+    expect(await invalidFields("keys.updateCredits", { keyId, operation: "increment" })).toEqual(["body.value"]);
+    expect(await invalidFields("keys.updateCredits", { keyId, operation: "decrement", value: null })).toEqual(["body.value"]);
+    expect(await invalidFields("keys.updateCredits", { keyId, operation: "multiply", value: 2 })).toEqual(["body.operation"]);
+    expect(await invalidFields("keys.updateCredits", { keyId, operation: "set", value: -1 })).toEqual(["body.value"]);
+    expect(await invalidFields("keys.updateCredits", { keyId, operation: "set", value: 1.5 })).toEqual(["body.value"]);
     expect((await post("/v2/keys.getKey", { keyId })).body.data.credits).toEqual({ remaining: 5 });
   });
 
@@ -144,11 +130,11 @@ describe("v2 keys.updateCredits errors", () => {
 
 describe("v2 keys.deleteKey, keys.rerollKey and keys.revokeKey errors", () => {
   it("names the invalid fields", async () => {
-    expect(await badRequest("keys.deleteKey", { keyId: "key_x", permanent: "yes" })).toEqual(["body.permanent"]);
-    expect(await badRequest("keys.rerollKey", { keyId: "key_x" })).toEqual(["body.expiration"]);
-    expect(await badRequest("keys.rerollKey", { keyId: "key_x", expiration: -1 })).toEqual(["body.expiration"]);
-    expect(await badRequest("keys.rerollKey", { keyId: "key_x", expiration: 2 * 365 * 24 * 60 * 60 * 1000 })).toEqual(["body.expiration"]);
-    expect(await badRequest("keys.revokeKey", { keyId: "key_x", reason: "" })).toEqual(["body.reason"]);
+    expect(await invalidFields("keys.deleteKey", { keyId: "key_x", permanent: "yes" })).toEqual(["body.permanent"]);
+    expect(await invalidFields("keys.rerollKey", { keyId: "key_x" })).toEqual(["body.expiration"]);
+    expect(await invalidFields("keys.rerollKey", { keyId: "key_x", expiration: -1 })).toEqual(["body.expiration"]);
+    expect(await invalidFields("keys.rerollKey", { keyId: "key_x", expiration: 2 * 365 * 24 * 60 * 60 * 1000 })).toEqual(["body.expiration"]);
+    expect(await invalidFields("keys.revokeKey", { keyId: "key_x", reason: "" })).toEqual(["body.reason"]);
   });
 
   it("is 404 for a key that does not exist, or was deleted", async () => {
@@ -173,11 +159,11 @@ describe("v2 keys.deleteKey, keys.rerollKey and keys.revokeKey errors", () => {
 describe("v2 keys permissions and roles errors", () => {
   it("needs at least one name to add or remove, and names the invalid fields", async () => {
     const { keyId } = await apiWithKey();
-    expect(await badRequest("keys.addPermissions", { keyId, permissions: [] })).toEqual(["body.permissions"]);
-    expect(await badRequest("keys.removeRoles", { keyId, roles: [] })).toEqual(["body.roles"]);
-    expect(await badRequest("keys.setPermissions", { keyId, permissions: [{ name: "v1 shape" }] })).toEqual(["body.permissions[0]"]);
-    expect(await badRequest("keys.setRoles", { keyId })).toEqual(["body.roles"]);
-    expect(await badRequest("keys.addRoles", { keyId, roles: ["bad\nname"] })).toEqual(["body.roles[0]"]);
+    expect(await invalidFields("keys.addPermissions", { keyId, permissions: [] })).toEqual(["body.permissions"]);
+    expect(await invalidFields("keys.removeRoles", { keyId, roles: [] })).toEqual(["body.roles"]);
+    expect(await invalidFields("keys.setPermissions", { keyId, permissions: [{ name: "v1 shape" }] })).toEqual(["body.permissions[0]"]);
+    expect(await invalidFields("keys.setRoles", { keyId })).toEqual(["body.roles"]);
+    expect(await invalidFields("keys.addRoles", { keyId, roles: ["bad\nname"] })).toEqual(["body.roles[0]"]);
   });
 
   it("is 404 for a role that does not exist, or a permission to remove that does not, and changes nothing", async () => {
@@ -199,18 +185,18 @@ describe("v2 keys.migrateKeys errors", () => {
   it("takes only SHA-256 digests in base64 or hex, and names each invalid field", async () => {
     const apiId = await createApi();
     const hash = hashKey("some key");
-    expect(await badRequest("keys.migrateKeys", { apiId, keys: [{ hash }] })).toEqual(["body.migrationId"]);
-    expect(await badRequest("keys.migrateKeys", { migrationId: "m", apiId, keys: [] })).toEqual(["body.keys"]);
+    expect(await invalidFields("keys.migrateKeys", { apiId, keys: [{ hash }] })).toEqual(["body.migrationId"]);
+    expect(await invalidFields("keys.migrateKeys", { migrationId: "m", apiId, keys: [] })).toEqual(["body.keys"]);
     expect(
-      await badRequest("keys.migrateKeys", {
+      await invalidFields("keys.migrateKeys", {
         migrationId: "m",
         apiId,
         keys: [{ hash: "plaintext_key" }, { hash: hash.slice(0, -1) }, { hash: "ab".repeat(31) }, { hash, expires: Date.now() - 1 }],
       }),
     ).toEqual(["body.keys[0].hash", "body.keys[1].hash", "body.keys[2].hash", "body.keys[3].expires"]);
-    expect(await badRequest("keys.migrateKeys", { migrationId: "m", apiId, keys: [{ hash, plaintext: "some key" }] })).toEqual(["body.keys[0]"]);
+    expect(await invalidFields("keys.migrateKeys", { migrationId: "m", apiId, keys: [{ hash, plaintext: "some key" }] })).toEqual(["body.keys[0]"]);
     const many = Array.from({ length: 101 }, (_, i) => ({ hash: hashKey(`key ${i}`) }));
-    expect(await badRequest("keys.migrateKeys", { migrationId: "m", apiId, keys: many })).toEqual(["body.keys"]);
+    expect(await invalidFields("keys.migrateKeys", { migrationId: "m", apiId, keys: many })).toEqual(["body.keys"]);
     expect((await get("/v1/apis.listKeys", { apiId })).body.keys).toEqual([]);
   });
 

@@ -19,18 +19,9 @@ import { describe, expect, it } from "vitest";
 import { hashKey } from "../../src/crypto/keys";
 import { apiWithKey, createApi, createKey, get, post, verify } from "../helpers/harness";
 import { auditEventsOf, uniqueName } from "../helpers/rootKeys";
-import { unkeyV2 } from "../helpers/unkeyV2Sdk";
+import { unkeyV2, v2 } from "../helpers/unkeyV2Sdk";
 
 const requestId = expect.stringMatching(/^req_/);
-
-/** A v2 call that must succeed, and parse as the SDK's answer does. */
-async function v2(operation: string, body: unknown, schema: { parse(value: unknown): unknown }): Promise<any> {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body.meta).toEqual({ requestId });
-  schema.parse(res.body);
-  return res.body;
-}
 
 const getKeyV2 = async (keyId: string) => (await v2("keys.getKey", { keyId }, V2KeysGetKeyResponseBody$inboundSchema)).data;
 

@@ -1,29 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { post } from "../helpers/harness";
 import { uniqueName } from "../helpers/rootKeys";
-
-const requestId = expect.stringMatching(/^req_/);
-
-/** A 400 in v2's envelope; answers the location of each invalid field. */
-async function invalidFields(operation: string, body: unknown): Promise<string[]> {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(400);
-  expect(res.body).toEqual({
-    meta: { requestId },
-    error: { title: "Bad Request", status: 400, type: "docs/errors.md#bad_request", detail: expect.any(String), errors: expect.any(Array) },
-  });
-  return res.body.error.errors.map((error: { location: string }) => error.location);
-}
+import { expectV2Error, invalidFields } from "../helpers/unkeyV2Sdk";
 
 /** A 409 in v2's envelope. */
-async function conflict(operation: string, body: unknown, detail: string) {
-  const res = await post(`/v2/${operation}`, body);
-  expect(res.status).toBe(409);
-  expect(res.body).toEqual({
-    meta: { requestId },
-    error: { title: "Conflict", status: 409, type: "docs/errors.md#conflict", detail: expect.stringContaining(detail) },
-  });
-}
+const conflict = async (operation: string, body: unknown, detail: string) =>
+  expectV2Error(await post(`/v2/${operation}`, body), 409, { code: "conflict", detail });
 
 describe("v2 permissions errors", () => {
   it("names each invalid field of a new permission or role by its location", async () => {

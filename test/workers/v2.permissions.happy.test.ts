@@ -13,17 +13,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { apiWithKey, get, post, verify } from "../helpers/harness";
 import { auditEventsOf, otherWorkspaceRootKey, uniqueName } from "../helpers/rootKeys";
-
-const requestId = expect.stringMatching(/^req_/);
-
-/** A v2 call that must succeed, and parse as the SDK's answer does. */
-async function v2<T = any>(operation: string, body: unknown, schema: { parse(value: unknown): unknown }, rootKey?: string): Promise<T> {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body.meta).toEqual({ requestId });
-  schema.parse(res.body);
-  return res.body;
-}
+import { v2 } from "../helpers/unkeyV2Sdk";
 
 async function createPermission(body: Record<string, unknown>, rootKey?: string): Promise<string> {
   return (await v2("permissions.createPermission", body, V2PermissionsCreatePermissionResponseBody$inboundSchema, rootKey)).data.permissionId;

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { post } from "../helpers/harness";
 import { otherWorkspaceRootKey, rootKeyWith, uniqueName } from "../helpers/rootKeys";
+import { forbidden } from "../helpers/unkeyV2Sdk";
 
 const operations = [
   "permissions.createPermission",
@@ -23,18 +24,6 @@ const slugsOfRole = async (roleId: string) =>
       .bind(roleId)
       .all<{ slug: string }>()
   ).results.map((row) => row.slug);
-
-/** A 403 in v2's envelope naming the permission the call needs. */
-async function forbidden(operation: string, body: unknown, rootKey: string, permission: string) {
-  const res = await post(`/v2/${operation}`, body, { rootKey });
-  expect(res.status, operation).toBe(403);
-  expect(res.body.error).toEqual({
-    title: "Forbidden",
-    status: 403,
-    type: "docs/errors.md#insufficient_permissions",
-    detail: expect.stringContaining(permission),
-  });
-}
 
 describe("v2 permissions security", () => {
   it("needs a valid root key for every operation", async () => {

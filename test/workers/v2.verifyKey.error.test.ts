@@ -1,28 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { call, createApi, createKey, post } from "../helpers/harness";
-
-/** A 400 in v2's envelope, answering the location of each invalid field. */
-async function badRequest(body: unknown) {
-  const res = await post("/v2/keys.verifyKey", body);
-  expect(res.status).toBe(400);
-  expect(res.body).toMatchObject({
-    meta: { requestId: expect.stringMatching(/^req_/) },
-    error: { title: "Bad Request", status: 400, type: "docs/errors.md#bad_request", detail: expect.any(String) },
-  });
-  return res.body.error.errors.map((error: { location: string }) => error.location);
-}
+import { invalidFields } from "../helpers/unkeyV2Sdk";
 
 describe("v2 keys.verifyKey errors", () => {
   it("names each invalid field by its location in the body", async () => {
-    expect(await badRequest({})).toEqual(["body.key"]);
-    expect(await badRequest({ key: "k", credits: { cost: -1 }, ratelimits: [{ name: "" }] })).toEqual(["body.credits.cost", "body.ratelimits[0].name"]);
-    expect(await badRequest({ key: "k", apiId: "api_x" })).toEqual(["body"]);
+    expect(await invalidFields("keys.verifyKey", {})).toEqual(["body.key"]);
+    expect(await invalidFields("keys.verifyKey", { key: "k", credits: { cost: -1 }, ratelimits: [{ name: "" }] })).toEqual([
+      "body.credits.cost",
+      "body.ratelimits[0].name",
+    ]);
+    expect(await invalidFields("keys.verifyKey", { key: "k", apiId: "api_x" })).toEqual(["body"]);
   });
 
   it("refuses a permission query that does not parse, pointing at body.permissions", async () => {
     const { key } = await createKey(await createApi());
     for (const permissions of ["a AND", "AND a", "(a OR b", "a b", "a OR )", "((((((((((((((((((a))))))))))))))))))"]) {
-      expect(await badRequest({ key, permissions })).toEqual(["body.permissions"]);
+      expect(await invalidFields("keys.verifyKey", { key, permissions })).toEqual(["body.permissions"]);
     }
   });
 

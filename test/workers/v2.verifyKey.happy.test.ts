@@ -3,15 +3,11 @@ import { V2KeysVerifyKeyResponseBody$inboundSchema } from "@unkey/api-v2/models/
 import { describe, expect, it } from "vitest";
 import { createApi, createKey, post } from "../helpers/harness";
 import { uniqueName } from "../helpers/rootKeys";
+import { v2 } from "../helpers/unkeyV2Sdk";
 
 /** keys.verifyKey through v2, with the bootstrap root key; the answer must parse as the v2 SDK's. */
-async function verifyV2(key: string, extra: Record<string, unknown> = {}) {
-  const res = await post("/v2/keys.verifyKey", { key, ...extra });
-  expect(res.status).toBe(200);
-  V2KeysVerifyKeyResponseBody$inboundSchema.parse(res.body);
-  expect(res.body.meta.requestId).toMatch(/^req_/);
-  return res.body.data;
-}
+const verifyV2 = async (key: string, extra: Record<string, unknown> = {}) =>
+  (await v2("keys.verifyKey", { key, ...extra }, V2KeysVerifyKeyResponseBody$inboundSchema)).data;
 
 describe("v2 keys.verifyKey happy paths", () => {
   it("verifies a key made through v1 with every field v2 answers", async () => {

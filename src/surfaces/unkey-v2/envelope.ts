@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { FieldError, KeygateError } from "../../errors";
 
 /** RFC 7807 titles, as Unkey v2 gives them. */
-const titles: Record<number, string> = {
+export const V2_ERROR_TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -32,7 +32,7 @@ function fieldErrors(err: KeygateError): FieldError[] {
  */
 export function unkeyV2Error(c: Context, err: KeygateError): Response {
   const error = {
-    title: titles[err.status] ?? "Error",
+    title: V2_ERROR_TITLES[err.status] ?? "Error",
     detail: err.message,
     status: err.status,
     type: `docs/errors.md#${err.code.toLowerCase()}`,
