@@ -50,13 +50,18 @@ describe("edge mode (VERIFY_MAX_STALENESS_MS=1000) against wrangler dev", () => 
     expect(seenAfter).toBeLessThanOrEqual(BOUND_MS + 50);
   });
 
-  it("admits at most 10 of 100 concurrent verifies against a limit of 10, and at least 9", async () => {
+  it("admits at most 10 of 100 concurrent verifies against a limit of 10, and loses no unit once the leases settle", async () => {
     const { key } = await newKey({ ratelimit: { limit: 10, duration: 60_000 } });
     const results = await Promise.all(Array.from({ length: 100 }, () => verify(key)));
     const admitted = results.filter((r) => r.valid).length;
     expect(admitted).toBeLessThanOrEqual(10);
-    expect(admitted).toBeGreaterThanOrEqual(9);
     expect(results.filter((r) => !r.valid).every((r) => r.code === "RATE_LIMITED")).toBe(true);
+    // Concurrent first verifies each bring this isolate a lease, and units lent to the leases it
+    // replaced are held back until they are returned: once every lease has ended (renewals
+    // included), the next verify returns them and the window holds exactly what was admitted.
+    await sleep(BOUND_MS + 500);
+    const last = await verify(key);
+    expect(last.ratelimit.remaining + admitted + (last.valid ? 1 : 0)).toBe(10);
   });
 
   it("spends at most 50 of 50 credits under 200 concurrent verifies, and loses none once the leases settle", async () => {
