@@ -9,6 +9,7 @@ import { batch, isUniqueViolation, parseJson } from "../store/db";
 import {
   findIdentity,
   type IdentityColumns,
+  type IdentityPageQuery,
   type IdentityRow,
   identityLimits,
   insertIdentity,
@@ -61,16 +62,14 @@ export async function getIdentity(env: Env, caller: Caller, ref: IdentityRef) {
   return identityWithLimits(env, await requireIdentity(env, caller, ref));
 }
 
-type IdentityPage = { limit: number; cursor?: string; environment?: string };
-
 /** A page of the workspace's identities, as Unkey v1 lists them: without meta. */
-export async function listIdentities(env: Env, caller: Caller, query: IdentityPage) {
+export async function listIdentities(env: Env, caller: Caller, query: IdentityPageQuery) {
   const { identities, cursor, total } = await listIdentitiesInFull(env, caller, query);
   return { identities: identities.map(({ id, externalId, ratelimits }) => ({ id, externalId, ratelimits })), cursor, total };
 }
 
 /** A page of the workspace's identities in id order, each with its meta, limits and tier. */
-export async function listIdentitiesInFull(env: Env, caller: Caller, query: IdentityPage) {
+export async function listIdentitiesInFull(env: Env, caller: Caller, query: IdentityPageQuery) {
   authorize(caller, "identity.*.read_identity");
   const { rows, total } = await listIdentityRows(env.DB, caller.workspaceId, query);
   const page = rows.slice(0, query.limit);

@@ -92,6 +92,21 @@ describe("v2 identities happy paths", () => {
     expect([...first.data, ...second.data].map((identity: { id: string }) => identity.id).sort()).toEqual(ids.sort());
   });
 
+  it("lists only identities whose externalId contains the search, ignoring case, however long it is", async () => {
+    const rootKey = await otherWorkspaceRootKey();
+    const long = `Team-${"x".repeat(80)}`;
+    const matching = [await createIdentity({ externalId: `${long}-one` }, rootKey), await createIdentity({ externalId: `${long.toUpperCase()}-two` }, rootKey)];
+    await createIdentity({ externalId: "someone else" }, rootKey);
+    const found = await v2(
+      "identities.listIdentities",
+      { limit: 10, search: long.toLowerCase() },
+      V2IdentitiesListIdentitiesResponseBody$inboundSchema,
+      rootKey,
+    );
+    expect(found.data.map((identity: { id: string }) => identity.id).sort()).toEqual(matching.sort());
+    expect(found.pagination).toEqual({ hasMore: false });
+  });
+
   it("updates only the fields given and answers the identity", async () => {
     const externalId = uniqueName("changing");
     const identityId = await createIdentity({ externalId, meta: { a: 1 }, ratelimits: [{ name: "old", limit: 1, duration: 1000, autoApply: false }] });

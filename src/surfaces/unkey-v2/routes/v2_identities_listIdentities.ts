@@ -9,12 +9,7 @@ import { identityData } from "./v2_identities_resources";
 const request = z
   .strictObject({
     ...pageRequest,
-    search: z
-      .string()
-      .max(256)
-      .optional()
-      .refine((search) => search === undefined, "searching identities is not supported yet; list them without `search`")
-      .openapi({ description: "Not supported yet: a request with `search` is refused." }),
+    search: z.string().min(1).max(256).optional().openapi({ description: "Only identities whose externalId contains this text, ignoring case." }),
   })
   .openapi("V2IdentitiesListIdentitiesRequest");
 
@@ -29,8 +24,8 @@ const route = v2Operation({
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    const { limit, cursor } = c.req.valid("json");
-    const page = await listIdentitiesInFull(c.env, c.var.caller, { limit, cursor });
+    const { limit, cursor, search } = c.req.valid("json");
+    const page = await listIdentitiesInFull(c.env, c.var.caller, { limit, cursor, search });
     return c.json(v2Page(c, page.identities, page.cursor), 200);
   });
 }
