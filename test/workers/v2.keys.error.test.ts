@@ -33,6 +33,14 @@ describe("v2 keys.createKey errors", () => {
     expect(await invalidFields("keys.createKey", { apiId, ownerId: "v1 only" })).toEqual(["body"]);
   });
 
+  it("is a 404 for a role that does not exist, and writes neither the key nor the role", async () => {
+    const apiId = await createApi();
+    const role = uniqueName("missingRole");
+    expectV2Error(await post("/v2/keys.createKey", { apiId, roles: [role] }), 404, { code: "not_found", detail: role });
+    expect((await post("/v2/apis.listKeys", { apiId })).body.data).toEqual([]);
+    expectV2Error(await post("/v2/permissions.getRole", { role }), 404);
+  });
+
   it("refuses a recoverable key: Keygate stores only the key's hash", async () => {
     const apiId = await createApi();
     const res = await post("/v2/keys.createKey", { apiId, recoverable: true });

@@ -32,6 +32,8 @@ describe("v2 keys.createKey and keys.getKey", () => {
   it("issues a key with every v2 field and reads it back in the SDK's shape", async () => {
     const apiId = await createApi();
     const [externalId, permission, role] = [uniqueName("user"), uniqueName("documents.read"), uniqueName("editor")];
+    // v2 gives a new key only roles that exist; permissions it creates.
+    expect((await post("/v2/permissions.createRole", { name: role })).status).toBe(200);
     const expires = Date.now() + 3_600_000;
     const created = await unkeyV2().keys.createKey({
       apiId,

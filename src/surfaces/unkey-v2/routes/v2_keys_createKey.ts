@@ -15,7 +15,7 @@ const request = z
     byteLength: newKey.shape.byteLength,
     externalId: newKey.shape.externalId,
     meta: newKey.shape.meta,
-    roles: roleNames.optional().openapi({ description: "Role names; a missing one is created (needs rbac.*.create_role)." }),
+    roles: roleNames.optional().openapi({ description: "Role names; each must exist (404 otherwise)." }),
     permissions: permissionNames.optional().openapi({ description: "Permission names; a missing one is created (needs rbac.*.create_permission)." }),
     expires: expiry.optional(),
     credits: newKeyCredits.optional(),
@@ -48,7 +48,7 @@ const route = v2Operation({
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
     const { credits, recoverable: _refusedAbove, ...settings } = c.req.valid("json");
-    const created = await createKey(c.env, c.var.caller, { ...settings, ...creditsOfNewKey(credits) });
+    const created = await createKey(c.env, c.var.caller, { ...settings, ...creditsOfNewKey(credits) }, { rolesMustExist: true });
     return c.json(v2Data(c, created), 200);
   });
 }
