@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
  * @typedef {{ name: string, label?: string, request: BenchRequest, floor?: string, expect?: (answer: any) => boolean }} BenchPath
  */
 
-/** @typedef {{ apiId: string, plainKey: string, counterKey: string, unknownKey: string }} SeededKeys */
+/** @typedef {{ apiId: string, plainKey: string, counterKey: string, unknownKey: string, rootKey: string }} SeededKeys */
 
 /**
  * What the management routes the bench calls answer, as far as it reads them.
@@ -55,7 +55,8 @@ export async function seedKeys(baseUrl, rootKey) {
     ratelimit: { limit: 1e9, duration: 60_000 },
     remaining: 1e9,
   });
-  return { apiId, plainKey: plain.key, counterKey: counter.key, unknownKey: neverIssuedKey() };
+  // Unkey v2's verifyKey takes a root key: the bench's is the bootstrap key, as a v2 client would send one.
+  return { apiId, plainKey: plain.key, counterKey: counter.key, unknownKey: neverIssuedKey(), rootKey };
 }
 
 /** Same shape as an issued key, never issued. */
@@ -126,7 +127,7 @@ export async function expectAnswers(paths) {
  * @param {SeededKeys} keys
  * @returns {BenchPath[]}
  */
-export function benchPaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unknownKey }) {
+export function benchPaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unknownKey, rootKey }) {
   const bearer = { authorization: `Bearer ${plainKey}` };
   const plainVerify = verifyRequest(baseUrl, { apiId, key: plainKey });
   return [
@@ -140,6 +141,16 @@ export function benchPaths(baseUrl, floorUrl, { apiId, plainKey, counterKey, unk
       expect: (a) => a.valid === true && a.remaining !== undefined,
     },
     { name: "verify: unknown key", request: verifyRequest(baseUrl, { apiId, key: unknownKey }), expect: (a) => a.code === "NOT_FOUND" },
+    {
+      name: "verify v2: plain key",
+      label: "POST /v2/keys.verifyKey",
+      request: {
+        ...postJson(`${baseUrl}/v2/keys.verifyKey`, { key: plainKey }),
+        headers: { "content-type": "application/json", authorization: `Bearer ${rootKey}` },
+      },
+      floor: FLOOR.call,
+      expect: (a) => a.data?.valid === true,
+    },
     { name: "gateway", label: "GET /v1/gateway/<apiId>/x", request: getRequest(`${baseUrl}/v1/gateway/${apiId}/x`, bearer) },
     { name: "kombo check-api-key", request: getRequest(`${baseUrl}/v1/check-api-key`, bearer) },
     { name: "konpro validate", request: { url: `${baseUrl}/v1/api-keys/validate`, method: "POST", headers: { "x-api-key": plainKey } } },
