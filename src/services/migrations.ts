@@ -8,13 +8,13 @@ import { forgetKeyHash, takenKeyHashes } from "../store/keyLookup";
 import { requireApi } from "./apis";
 import { type KeySecret, newKeyStatements } from "./keys/create";
 import { assertValidKeySettings } from "./keys/settings";
-import { authorizeLinksOfNewKeys, resolveRbac } from "./rbac";
+import { authorizeLinksOfNewKeys, type NewKeyRoles, resolveRbac, roleNamesToResolve } from "./rbac";
 
 /**
  * Imports existing keys (Unkey's `migrations.createKeys`): all of them, or none. Their holders
  * keep using them unchanged, since Keygate stores the same SHA-256 hash.
  */
-export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]): Promise<{ keyIds: string[] }> {
+export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[], options: NewKeyRoles = {}): Promise<{ keyIds: string[] }> {
   const apiIds = [...new Set(keys.map((key) => key.apiId))];
   for (const apiId of apiIds) authorize(caller, ...apiPermission(apiId, "create_key"));
   authorizeLinksOfNewKeys(caller, keys);
@@ -27,7 +27,7 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
   // Resolved once for all keys, so a name shared by several is created once.
   const [permissions, roles] = await Promise.all([
     resolveRbac(env, caller, "permissions", [...new Set(keys.flatMap((key) => key.permissions ?? []))]),
-    resolveRbac(env, caller, "roles", [...new Set(keys.flatMap((key) => key.roles ?? []))]),
+    resolveRbac(env, caller, "roles", roleNamesToResolve([...new Set(keys.flatMap((key) => key.roles ?? []))], options)),
   ]);
   const prepared = keys.map((key, i) =>
     newKeyStatements(env.DB, caller, apis.get(key.apiId)!, key, secrets[i]!, { permissions: permissions.rows, roles: roles.rows }, now, "Imported"),
@@ -47,7 +47,8 @@ export async function createKeys(env: Env, caller: Caller, keys: ImportedKey[]):
 /**
  * Unkey v2's keys.migrateKeys: imports into one api, as createKeys does (all or none), the keys
  * whose hash no key has yet; a key whose hash is taken, or given earlier in the same call, is left
- * out instead of refusing the call. Answers each key's new id, or undefined for one left out.
+ * out instead of refusing the call. Roles must exist, as v2 gives them. Answers each key's new id,
+ * or undefined for one left out.
  */
 export async function importNewKeys(env: Env, caller: Caller, apiId: string, keys: Omit<ImportedKey, "apiId">[]): Promise<(string | undefined)[]> {
   // Before any hash is looked up: whether one is taken is for callers who may import.
@@ -64,6 +65,7 @@ export async function importNewKeys(env: Env, caller: Caller, apiId: string, key
     env,
     caller,
     fresh.map(({ key }) => key),
+    { rolesMustExist: true },
   );
   fresh.forEach(({ index }, i) => {
     keyIds[index] = created.keyIds[i];

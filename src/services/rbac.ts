@@ -49,6 +49,17 @@ export function authorizeLinksOfNewKeys(caller: Caller, keys: readonly { permiss
   if (keys.some((key) => key.roles?.length)) authorizeAddingToKey(caller, "roles");
 }
 
+/** Options of the services that give new keys roles by name. */
+export interface NewKeyRoles {
+  /** Unkey v2: a role that does not exist is a 404, not created. */
+  rolesMustExist?: boolean;
+}
+
+/** Role names to resolve: created when missing, unless they must exist. */
+export function roleNamesToResolve(names: string[], { rolesMustExist }: NewKeyRoles): (string | RbacRef)[] {
+  return rolesMustExist ? names.map((name) => ({ name })) : names;
+}
+
 /**
  * Resolves references to rows of this workspace. Plain names (createKey's string lists) are
  * created when missing; objects are created only with `create: true`. Creating needs the

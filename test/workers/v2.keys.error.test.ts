@@ -213,4 +213,14 @@ describe("v2 keys.migrateKeys errors", () => {
     expectV2Error(await post("/v2/keys.migrateKeys", { migrationId: "m", apiId: "api_missing", keys: [{ hash: hashKey(plaintext) }] }), 404);
     expect((await verify(plaintext)).code).toBe("NOT_FOUND");
   });
+
+  it("is 404 for a role that does not exist, and imports nothing", async () => {
+    const apiId = await createApi();
+    const plaintext = `legacy_${crypto.randomUUID()}`;
+    const role = uniqueName("missingRole");
+    const res = await post("/v2/keys.migrateKeys", { migrationId: "m", apiId, keys: [{ hash: hashKey(plaintext), roles: [role] }] });
+    expectV2Error(res, 404, { code: "not_found", detail: role });
+    expect((await verify(plaintext)).code).toBe("NOT_FOUND");
+    expectV2Error(await post("/v2/permissions.getRole", { role }), 404);
+  });
 });

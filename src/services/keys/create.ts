@@ -11,19 +11,14 @@ import { linkKeyToExternalId } from "../../store/identities";
 import { insertKey, replaceKeyLimits } from "../../store/keys";
 import { linkToKey, type RbacRow } from "../../store/rbac";
 import { requireApi } from "../apis";
-import { authorizeLinksOfNewKeys, resolveRbac } from "../rbac";
+import { authorizeLinksOfNewKeys, type NewKeyRoles, resolveRbac, roleNamesToResolve } from "../rbac";
 import { assertValidKeySettings, ratelimitColumns, refillColumns } from "./settings";
 
 /**
  * Issues a key. Missing permissions are created (with the right to); missing roles too, unless
  * `rolesMustExist` (Unkey v2), where a role that does not exist is a 404 and nothing is written.
  */
-export async function createKey(
-  env: Env,
-  caller: Caller,
-  input: CreateKeyInput,
-  options: { rolesMustExist?: boolean } = {},
-): Promise<{ keyId: string; key: string }> {
+export async function createKey(env: Env, caller: Caller, input: CreateKeyInput, options: NewKeyRoles = {}): Promise<{ keyId: string; key: string }> {
   authorize(caller, ...apiPermission(input.apiId, "create_key"));
   authorizeLinksOfNewKeys(caller, [input]);
   if (input.recoverable) throw badRequest("recoverable: Keygate stores only key hashes, so keys cannot be recovered");
@@ -32,7 +27,7 @@ export async function createKey(
   assertValidKeySettings(input, now);
   const [permissions, roles] = await Promise.all([
     resolveRbac(env, caller, "permissions", input.permissions ?? []),
-    resolveRbac(env, caller, "roles", options.rolesMustExist ? (input.roles ?? []).map((name) => ({ name })) : (input.roles ?? [])),
+    resolveRbac(env, caller, "roles", roleNamesToResolve(input.roles ?? [], options)),
   ]);
   // A Map, so an environment named like an Object.prototype member (`constructor`) finds nothing.
   const environmentPrefixes = new Map(Object.entries(parseJson<Record<string, string>>(api.key_prefixes, {})));

@@ -28,7 +28,7 @@ const migratedKey = z.strictObject({
   name: displayName().optional(),
   externalId: displayName().optional().openapi({ description: "Links the key to this identity, creating it if needed." }),
   meta: meta.optional(),
-  roles: roleNames.optional().openapi({ description: "Role names; a missing one is created (needs rbac.*.create_role)." }),
+  roles: roleNames.optional().openapi({ description: "Role names; each must exist (404 otherwise, and nothing is imported)." }),
   permissions: permissionNames.optional().openapi({ description: "Permission names; a missing one is created (needs rbac.*.create_permission)." }),
   expires: expiry.optional(),
   enabled: z.boolean().optional(),
