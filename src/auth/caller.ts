@@ -41,12 +41,15 @@ export function authorize(caller: Caller, ...anyOf: string[]): void {
   }
 }
 
-/** Unkey v2's verifyKey: a root key with no `verify_key` permission at all may not verify any key (403). */
-export function authorizeSomeVerifying(caller: Caller): void {
-  const verifies = (pattern: string) =>
-    pattern === "*" || grants([pattern], "api.*.verify_key") || (pattern.startsWith("api.") && pattern.endsWith(".verify_key"));
-  if (!caller.permissions.some(verifies)) {
-    throw new KeygateError("INSUFFICIENT_PERMISSIONS", "This root key needs the permission api.*.verify_key or api.<apiId>.verify_key.");
+/**
+ * Passes when the caller may do `action` on at least one api (`api.*.<action>`, or
+ * `api.<apiId>.<action>` for some api); otherwise 403. For calls that find out which api only
+ * later, and then check that one: v2's verifyKey, listing apis.
+ */
+export function authorizeOnSomeApi(caller: Caller, action: string): void {
+  const onSomeApi = (pattern: string) => grants([pattern], `api.*.${action}`) || (pattern.startsWith("api.") && pattern.endsWith(`.${action}`));
+  if (!caller.permissions.some(onSomeApi)) {
+    throw new KeygateError("INSUFFICIENT_PERMISSIONS", `This root key needs the permission api.*.${action} or api.<apiId>.${action}.`);
   }
 }
 

@@ -1,8 +1,8 @@
-import { apiPermission, authorize, type Caller } from "../auth/caller";
+import { apiPermission, authorize, authorizeOnSomeApi, type Caller } from "../auth/caller";
 import { grants } from "../auth/permissions";
 import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
-import { badRequest, KeygateError, notFound } from "../errors";
+import { badRequest, notFound } from "../errors";
 import { newId } from "../ids";
 import type { CreateApiInput } from "../schemas";
 import { type ApiColumns, type ApiRow, findApi, insertApi, listApiRows, liveKeysOfApiStatement, softDeleteApi, updateApiColumns } from "../store/apis";
@@ -39,9 +39,7 @@ export async function getApi(env: Env, caller: Caller, apiId: string) {
  * `api.<apiId>.read_api` for each one), so a page may hold fewer than `limit`; follow `cursor`.
  */
 export async function listApis(env: Env, caller: Caller, page: { limit: number; cursor?: string }) {
-  if (!mayReadSomeApi(caller.permissions)) {
-    throw new KeygateError("INSUFFICIENT_PERMISSIONS", "This root key needs the permission api.*.read_api or api.<apiId>.read_api.");
-  }
+  authorizeOnSomeApi(caller, "read_api");
   const rows = await listApiRows(env.DB, caller.workspaceId, page);
   const scanned = rows.slice(0, page.limit);
   const readable = scanned.filter((api) => apiPermission(api.id, "read_api").some((permission) => grants(caller.permissions, permission)));
@@ -49,11 +47,6 @@ export async function listApis(env: Env, caller: Caller, page: { limit: number; 
     apis: readable.map(renderApi),
     cursor: rows.length > page.limit ? scanned[scanned.length - 1]!.id : undefined,
   };
-}
-
-/** True when the permissions grant reading every api or at least one named api. */
-function mayReadSomeApi(permissions: string[]): boolean {
-  return grants(permissions, "api.*.read_api") || permissions.some((permission) => /^api\.[^.]+\.read_api$/.test(permission));
 }
 
 function renderApi(api: ApiRow) {

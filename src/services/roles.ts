@@ -3,12 +3,11 @@ import { writeFencedBatch } from "../counters/client";
 import type { Env } from "../env";
 import { KeygateError, notFound } from "../errors";
 import { newId } from "../ids";
-import type { CreateRoleInput, RbacRef } from "../schemas";
+import type { CreateRoleInput } from "../schemas";
 import { auditStatement } from "../store/audit";
 import { batch } from "../store/db";
 import {
   deleteRbac,
-  findPermissionsBySlugOrName,
   findRbac,
   findRole,
   findRoleByIdOrName,
@@ -41,8 +40,7 @@ export async function createRole(env: Env, caller: Caller, input: NewRole): Prom
   if (slugs.length > 0) authorize(caller, "rbac.*.add_permission_to_role");
   const taken = await findRbac(env.DB, "roles", caller.workspaceId, [], [input.name]);
   if (taken.length > 0) throw new KeygateError("CONFLICT", `A role named "${input.name}" already exists.`);
-  const refs = [...(input.permissions ?? []), ...(await permissionRefsBySlug(env, caller, slugs))];
-  const permissions = await resolveRbac(env, caller, "permissions", refs);
+  const permissions = await resolveRbac(env, caller, "permissions", [...(input.permissions ?? []), ...slugs]);
   const roleId = newId("role");
   await conflictOnTakenName(
     batch(env.DB, () => [
@@ -108,7 +106,7 @@ export async function setRolePermissions(env: Env, caller: Caller, input: { role
   authorize(caller, "rbac.*.add_permission_to_role");
   authorize(caller, "rbac.*.remove_permission_from_role");
   const role = await requireRole(env, caller, input.role, "idOrName");
-  const permissions = await resolveRbac(env, caller, "permissions", await permissionRefsBySlug(env, caller, input.permissionSlugs));
+  const permissions = await resolveRbac(env, caller, "permissions", input.permissionSlugs);
   await conflictOnTakenName(
     writeFencedBatch(
       env,
@@ -157,18 +155,6 @@ async function requireRole(env: Env, caller: Caller, roleRef: string, lookup: Ro
   return role;
 }
 
-/**
- * Unkey v2 names permissions by slug. Each slug picks the permission with that slug, or else the
- * one with that name (Keygate's own permissions have slug = name); the rest stay names to create.
- */
-async function permissionRefsBySlug(env: Env, caller: Caller, slugs: string[]): Promise<(string | RbacRef)[]> {
-  const found = await findPermissionsBySlugOrName(env.DB, caller.workspaceId, slugs);
-  return slugs.map((slug) => {
-    const permission = found.find((row) => row.slug === slug) ?? found.find((row) => row.name === slug);
-    return permission ? { id: permission.id } : slug;
-  });
-}
-
-function renderRole(row: RoleRow) {
+export function renderRole(row: RoleRow) {
   return { id: row.id, name: row.name, description: row.description ?? undefined };
 }

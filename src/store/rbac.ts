@@ -135,14 +135,6 @@ export async function isPermissionSlugTaken(db: D1Database, workspaceId: string,
   return (await first(db, "SELECT 1 FROM permissions WHERE workspace_id = ? AND slug = ? LIMIT 1", workspaceId, slug)) !== null;
 }
 
-/** The workspace's permissions whose slug or name is one of these. */
-export function findPermissionsBySlugOrName(db: D1Database, workspaceId: string, slugs: string[]): Promise<PermissionRow[]> {
-  return rowsWhereAnyOf<PermissionRow>(db, "SELECT id, name, slug, description FROM permissions", workspaceId, [
-    { column: "slug", values: slugs },
-    { column: "name", values: slugs },
-  ]);
-}
-
 export interface RbacPageQuery {
   limit: number;
   cursor?: string;

@@ -19,6 +19,20 @@ export const v2Identity = z
   .object({ id: z.string(), externalId: z.string(), meta: meta.optional(), ratelimits: z.array(v2Ratelimit).optional() })
   .openapi("V2Identity");
 
+export const v2Permission = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    slug: z.string().openapi({ description: "How Unkey v2 names the permission; verify checks a permission query against names and slugs alike." }),
+    description: z.string().optional(),
+  })
+  .openapi("V2Permission");
+
+/** A role; the permissions.* operations answer its permissions too, the key links do not. */
+export const v2Role = z
+  .object({ id: z.string(), name: z.string(), description: z.string().optional(), permissions: z.array(v2Permission).optional() })
+  .openapi("V2Role");
+
 export const v2Credits = z
   .object({
     remaining: z.number().nullable().openapi({ description: "null: unlimited." }),

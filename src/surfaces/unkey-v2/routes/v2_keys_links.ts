@@ -2,19 +2,16 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { id } from "../../../schemas";
 import { addToKey, permissionsOfKey, refsByNameOrId, removeFromKey, rolesOfKey, setOnKey } from "../../../services/keys/rbac";
-import type { PermissionRow, RbacTable, RoleRow } from "../../../store/rbac";
+import { renderPermission } from "../../../services/permissions";
+import { renderRole } from "../../../services/roles";
+import type { RbacTable } from "../../../store/rbac";
 import { jsonBody } from "../../surface";
+import { v2Permission, v2Role } from "../resources";
 import { v2Operation } from "../route";
 import { v2Data, v2Response } from "../schemas";
 import { permissionNames, permissionRefs, roleNames, roleRefs } from "./v2_keys_settings";
 
 const capitalized: Record<RbacTable, string> = { permissions: "Permissions", roles: "Roles" };
-
-const permission = z.object({ id: z.string(), name: z.string(), slug: z.string(), description: z.string().optional() });
-const role = z.object({ id: z.string(), name: z.string(), description: z.string().optional() });
-
-const toPermission = (row: PermissionRow) => ({ id: row.id, name: row.name, slug: row.slug, description: row.description ?? undefined });
-const toRole = (row: RoleRow) => ({ id: row.id, name: row.name, description: row.description ?? undefined });
 
 /**
  * keys.addPermissions, keys.removePermissions, keys.setPermissions and the same for roles: v2
@@ -31,7 +28,7 @@ export function keyLinkRoute(table: RbacTable, operation: "add" | "remove" | "se
     tags: ["keys"],
     summary,
     request: { body: jsonBody(request) },
-    responses: v2Response(z.array(table === "permissions" ? permission : role), `Everything the key now holds directly: ${table}, by name.`),
+    responses: v2Response(z.array(table === "permissions" ? v2Permission : v2Role), `Everything the key now holds directly: ${table}, by name.`),
   });
   return {
     register(app: OpenAPIHono<AppEnv>) {
@@ -48,7 +45,7 @@ export function keyLinkRoute(table: RbacTable, operation: "add" | "remove" | "se
           await (operation === "add" ? addToKey : setOnKey)(env, caller, table, keyId, table === "permissions" ? permissionRefs(given) : roleRefs(given));
         }
         const held =
-          table === "permissions" ? (await permissionsOfKey(env, caller, keyId)).map(toPermission) : (await rolesOfKey(env, caller, keyId)).map(toRole);
+          table === "permissions" ? (await permissionsOfKey(env, caller, keyId)).map(renderPermission) : (await rolesOfKey(env, caller, keyId)).map(renderRole);
         return c.json(v2Data(c, held), 200);
       });
     },

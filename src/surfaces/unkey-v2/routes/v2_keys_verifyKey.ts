@@ -1,5 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { authorizeSomeVerifying } from "../../../auth/caller";
+import { authorizeOnSomeApi } from "../../../auth/caller";
 import type { AppEnv } from "../../../env";
 import { KeygateError } from "../../../errors";
 import { cost, duration, environment, limit, meta, name, plaintextKey } from "../../../schemas";
@@ -7,7 +7,7 @@ import { verifyKey } from "../../../services/verify";
 import { DEFAULT_LIMIT, type VerifyResult } from "../../../verify/decide";
 import { PermissionQuerySyntaxError, parsePermissionQuery } from "../../../verify/permissionQuery";
 import { jsonBody } from "../../surface";
-import { v2Ratelimit } from "../resources";
+import { v2Identity, v2Ratelimit } from "../resources";
 import { v2Operation } from "../route";
 import { v2Data, v2Response } from "../schemas";
 
@@ -48,7 +48,7 @@ const answer = z
     enabled: z.boolean().optional(),
     permissions: z.array(z.string()).optional(),
     roles: z.array(z.string()).optional(),
-    identity: z.object({ id: z.string(), externalId: z.string(), meta: meta.optional(), ratelimits: z.array(v2Ratelimit).optional() }).optional(),
+    identity: v2Identity.optional(),
     ratelimits: z.array(verifiedLimit).optional(),
     environment: z.string().optional(),
   })
@@ -96,7 +96,7 @@ function checkedLimits(result: VerifyResult): z.infer<typeof verifiedLimit>[] | 
 
 export function register(app: OpenAPIHono<AppEnv>) {
   app.openapi(route, async (c) => {
-    authorizeSomeVerifying(c.var.caller);
+    authorizeOnSomeApi(c.var.caller, "verify_key");
     const body = c.req.valid("json");
     const result = await verifyKey(
       c.env,

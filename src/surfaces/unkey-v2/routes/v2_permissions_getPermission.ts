@@ -2,9 +2,10 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { getPermission } from "../../../services/permissions";
 import { jsonBody } from "../../surface";
+import { v2Permission } from "../resources";
 import { v2Operation } from "../route";
 import { v2Data, v2Response } from "../schemas";
-import { permissionData, permissionRef } from "./v2_permissions_resources";
+import { permissionRef } from "./v2_permissions_resources";
 
 const request = z.strictObject({ permission: permissionRef }).openapi("V2PermissionsGetPermissionRequest");
 
@@ -14,7 +15,7 @@ const route = v2Operation({
   summary: "Read a permission, by id or slug.",
   description: "Needs `rbac.*.read_permission`.",
   request: { body: jsonBody(request) },
-  responses: v2Response(permissionData, "The permission."),
+  responses: v2Response(v2Permission, "The permission."),
 });
 
 export function register(app: OpenAPIHono<AppEnv>) {

@@ -2,9 +2,10 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { listPermissionsPaged } from "../../../services/permissions";
 import { jsonBody } from "../../surface";
+import { v2Permission } from "../resources";
 import { v2Operation } from "../route";
 import { pageRequest, v2Page, v2PageResponse } from "../schemas";
-import { permissionData, search } from "./v2_permissions_resources";
+import { search } from "./v2_permissions_resources";
 
 const request = z
   .strictObject({
@@ -19,7 +20,7 @@ const route = v2Operation({
   summary: "List the workspace's permissions, a page at a time.",
   description: "Needs `rbac.*.read_permission`. Follow `pagination.cursor` while `hasMore` is true.",
   request: { body: jsonBody(request) },
-  responses: v2PageResponse(permissionData, "A page of permissions."),
+  responses: v2PageResponse(v2Permission, "A page of permissions."),
 });
 
 export function register(app: OpenAPIHono<AppEnv>) {

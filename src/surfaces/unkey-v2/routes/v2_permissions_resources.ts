@@ -1,24 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { displayName, name } from "../../../schemas";
+import { v2Role } from "../resources";
 
 /** What the permissions.* operations share. Not a route. */
 
-/** A permission as Unkey v2 shows it. */
-export const permissionData = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    slug: z
-      .string()
-      .openapi({ description: "How Unkey v2 names the permission; Keygate's verify checks `name`, which Keygate makes equal to it unless told otherwise." }),
-    description: z.string().optional(),
-  })
-  .openapi("V2PermissionsPermission");
-
-/** A role as Unkey v2 shows it: with its permissions in full. */
-export const roleData = z
-  .object({ id: z.string(), name: z.string(), description: z.string().optional(), permissions: z.array(permissionData) })
-  .openapi("V2PermissionsRole");
+/** A role as the permissions.* operations answer it: with its permissions in full. */
+export const roleData = v2Role.required({ permissions: true }).openapi("V2PermissionsRole");
 
 /** A permission named by its id, or else its slug. */
 export const permissionRef = name.openapi({ description: "The permission's id, or else its slug.", example: "perm_1234567890abcdef" });

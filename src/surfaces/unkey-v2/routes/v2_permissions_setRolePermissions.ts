@@ -2,9 +2,10 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../env";
 import { setRolePermissions } from "../../../services/roles";
 import { jsonBody } from "../../surface";
+import { v2Permission } from "../resources";
 import { v2Operation } from "../route";
 import { v2Data, v2Response } from "../schemas";
-import { permissionData, permissionSlugs, roleRef } from "./v2_permissions_resources";
+import { permissionSlugs, roleRef } from "./v2_permissions_resources";
 
 const request = z
   .strictObject({
@@ -20,7 +21,7 @@ const route = v2Operation({
   description:
     "Needs `rbac.*.add_permission_to_role` and `rbac.*.remove_permission_from_role`, and `rbac.*.create_permission` when a permission does not exist yet.",
   request: { body: jsonBody(request) },
-  responses: v2Response(z.array(permissionData), "The role's permissions, as now set."),
+  responses: v2Response(z.array(v2Permission), "The role's permissions, as now set."),
 });
 
 export function register(app: OpenAPIHono<AppEnv>) {
