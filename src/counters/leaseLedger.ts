@@ -81,7 +81,8 @@ export class LeaseLedger {
     };
     const perSecond = (name: string) => asked.limits.find((limit) => limit.name === name)?.perSecond ?? 0;
     const alwaysChecked = [...policy.keyLimits].filter(([, config]) => config.autoApply).map(([name]) => name);
-    for (const name of new Set([DEFAULT_LIMIT, ...alwaysChecked, ...asked.limits.map((limit) => limit.name)])) {
+    const legacy = policy.ratelimit ? [DEFAULT_LIMIT] : [];
+    for (const name of new Set([...legacy, ...alwaysChecked, ...asked.limits.map((limit) => limit.name)])) {
       const config = keyLimit(policy, name);
       if (config) lend(name, config, perSecond(name));
     }
